@@ -1,0 +1,17 @@
+package io.handoff.events;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+/**
+ * A recorded event.
+ *
+ * @param chatId the chat it concerns, if any
+ * @param sequence the chat's sequence at the event, if it concerns a chat
+ * @param businessNumberId the business number it concerns, if any; endpoints subscribe by number
+ * @param payload the exact JSON body receivers get
+ */
+public record Event(EventId id, EventType type, String chatId, Long sequence, String businessNumberId,
+		Instant occurredAt, @JsonRawValue String payload) {
+}

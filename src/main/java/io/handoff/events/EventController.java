@@ -1,0 +1,41 @@
+package io.handoff.events;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.handoff.platform.Caller;
+import io.handoff.platform.HandoffException;
+import io.handoff.platform.HandoffProperties;
+import io.handoff.platform.Page;
+import io.handoff.platform.PageRequest;
+
+@RestController
+@RequestMapping("/api/v1/events")
+class EventController {
+
+	private final EventService events;
+	private final HandoffProperties properties;
+
+	EventController(EventService events, HandoffProperties properties) {
+		this.events = events;
+		this.properties = properties;
+	}
+
+	@GetMapping
+	Page<Event> list(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) String type,
+			@RequestParam(required = false) String chatId, @RequestParam(required = false) Integer limit,
+			@RequestParam(required = false) String after) {
+		EventType eventType = type == null ? null : EventType.fromWire(type)
+			.orElseThrow(() -> new HandoffException.InvalidInput("type", "'" + type + "' is not an event type"));
+		return events.list(caller.workspaceId(), eventType, chatId, PageRequest.of(limit, after, properties.api()));
+	}
+
+	@GetMapping("/{id}")
+	Event get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+		return events.get(caller.workspaceId(), new EventId(id));
+	}
+}

@@ -1,0 +1,74 @@
+package io.handoff.events;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import io.handoff.platform.PageRequest;
+import io.handoff.platform.SqlValues;
+import io.handoff.platform.WorkspaceId;
+
+/** The events table: append-only. */
+@Repository
+class Events {
+
+	private final JdbcClient jdbc;
+
+	Events(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	void insert(WorkspaceId workspace, Event event) {
+		jdbc.sql("""
+				INSERT INTO events (id, workspace_id, type, chat_id, sequence, business_number_id, payload, occurred_at)
+				VALUES (:id, :workspace, :type, :chat, :sequence, :number, :payload, :occurredAt)
+				""")
+			.param("id", event.id().value())
+			.param("workspace", workspace.value())
+			.param("type", event.type().wire())
+			.param("chat", event.chatId())
+			.param("sequence", event.sequence())
+			.param("number", event.businessNumberId())
+			.param("payload", event.payload())
+			.param("occurredAt", SqlValues.timestamp(event.occurredAt()))
+			.update();
+	}
+
+	Optional<Event> find(WorkspaceId workspace, EventId id) {
+		return jdbc.sql("SELECT * FROM events WHERE workspace_id = :workspace AND id = :id")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.query(Events::map)
+			.optional();
+	}
+
+	/** Newest first, in the order they were recorded. */
+	List<Event> list(WorkspaceId workspace, EventType type, String chatId, PageRequest page) {
+		return jdbc.sql("""
+				SELECT * FROM events
+				WHERE workspace_id = :workspace
+				  AND (CAST(:type AS text) IS NULL OR type = :type)
+				  AND (CAST(:chat AS text) IS NULL OR chat_id = :chat)
+				  AND (CAST(:after AS text) IS NULL
+				       OR position < (SELECT position FROM events WHERE workspace_id = :workspace AND id = :after))
+				ORDER BY position DESC LIMIT :limit
+				""")
+			.param("workspace", workspace.value())
+			.param("type", type == null ? null : type.wire())
+			.param("chat", chatId)
+			.param("after", page.after())
+			.param("limit", page.fetchSize())
+			.query(Events::map)
+			.list();
+	}
+
+	private static Event map(ResultSet rs, int row) throws SQLException {
+		return new Event(new EventId(rs.getString("id")), EventType.fromWire(rs.getString("type")).orElseThrow(),
+				rs.getString("chat_id"), rs.getObject("sequence", Long.class), rs.getString("business_number_id"),
+				SqlValues.instant(rs, "occurred_at"), rs.getString("payload"));
+	}
+}

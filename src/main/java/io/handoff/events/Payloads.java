@@ -1,0 +1,115 @@
+package io.handoff.events;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+import org.springframework.stereotype.Component;
+
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.handoff.inbox.ChatAssignmentChanged;
+import io.handoff.inbox.ChatAssignmentChanged.AgentSnapshot;
+
+/**
+ * Writes event payloads exactly as EVENTS.md shows them: the Standard Webhooks envelope, the flat {@code data} fields
+ * that inbox products already send, then the nested objects. Fields are written in a fixed order and unknown values as
+ * {@code null}, never left out.
+ */
+@Component
+class Payloads {
+
+	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter
+		.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+		.withZone(ZoneOffset.UTC);
+
+	private final JsonMapper json;
+
+	Payloads(JsonMapper json) {
+		this.json = json;
+	}
+
+	static String timestamp(Instant instant) {
+		return instant == null ? null : TIMESTAMP.format(instant);
+	}
+
+	String envelope(EventId id, EventType type, Instant at, String workspaceId, ObjectNode data) {
+		ObjectNode envelope = json.createObjectNode();
+		envelope.put("id", id.value());
+		envelope.put("type", type.wire());
+		envelope.put("timestamp", timestamp(at));
+		envelope.put("workspaceId", workspaceId);
+		envelope.set("data", data);
+		return json.writeValueAsString(envelope);
+	}
+
+	ObjectNode assignment(ChatAssignmentChanged change) {
+		AgentSnapshot assignee = change.assignee();
+		var customer = change.customer();
+		var business = change.business();
+		ObjectNode data = json.createObjectNode();
+		data.put("chatId", change.chatId().value());
+		data.put("sequence", change.sequence());
+
+		data.put("customerId", customer.id().value());
+		data.put("customerName", customer.name());
+		data.put("customerPhone", customer.phone());
+
+		data.put("assignedUserId", assignee == null ? null : assignee.id().value());
+		data.put("assignedUserName", assignee == null ? null : assignee.name());
+		data.put("assignedUserPhone", assignee == null ? null : assignee.phone());
+		data.put("assignedUserEmail", assignee == null ? null : assignee.email());
+		data.put("assignedUserOrgRole", assignee == null ? null : assignee.orgRole());
+		data.put("assignedUserWabaRole", assignee == null ? null : assignee.wabaRole());
+
+		data.put("wabaNumber", business.number());
+		data.putObject("message").put("text", change.message());
+
+		ObjectNode customerNode = data.putObject("customer");
+		customerNode.put("id", customer.id().value());
+		customerNode.put("name", customer.name());
+		customerNode.put("phone", customer.phone());
+		customerNode.put("waId", customer.waId());
+
+		ObjectNode businessNode = data.putObject("business");
+		businessNode.put("number", business.number());
+		businessNode.put("name", business.name());
+		businessNode.put("wabaId", business.wabaId());
+		businessNode.put("phoneNumberId", business.phoneNumberId());
+
+		if (assignee == null) {
+			data.putNull("assignee");
+		}
+		else {
+			ObjectNode node = agent(data.putObject("assignee"), assignee);
+			node.put("orgRole", assignee.orgRole());
+			node.put("wabaRole", assignee.wabaRole());
+		}
+		if (change.previousAssignee() == null) {
+			data.putNull("previousAssignee");
+		}
+		else {
+			agent(data.putObject("previousAssignee"), change.previousAssignee());
+		}
+
+		ObjectNode assignment = data.putObject("assignment");
+		assignment.put("source", change.source().wire());
+		assignment.put("reassigned", change.reassigned());
+		ObjectNode actor = assignment.putObject("actor");
+		actor.put("type", change.actor().type().wire());
+		actor.put("id", change.actor().id());
+		actor.put("name", change.actor().name());
+		assignment.put("botId", change.botId());
+		assignment.put(change.unassigned() ? "unassignedAt" : "assignedAt", timestamp(change.occurredAt()));
+		return data;
+	}
+
+	private static ObjectNode agent(ObjectNode node, AgentSnapshot agent) {
+		node.put("id", agent.id().value());
+		node.put("name", agent.name());
+		node.put("phone", agent.phone());
+		node.put("email", agent.email());
+		return node;
+	}
+}

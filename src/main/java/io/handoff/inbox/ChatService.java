@@ -1,0 +1,241 @@
+package io.handoff.inbox;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.handoff.platform.Caller;
+import io.handoff.platform.HandoffException;
+import io.handoff.platform.Page;
+import io.handoff.platform.PageRequest;
+import io.handoff.platform.WorkspaceId;
+
+/**
+ * Chats and who owns them. Every assignment change locks the chat's row, moves its sequence on by one, appends to the
+ * history and publishes {@link ChatAssignmentChanged}, all in one transaction: listeners that record the event and
+ * fan it out to webhooks run inside it, so either everything happens or nothing does.
+ */
+@Service
+public class ChatService {
+
+	private final Chats chats;
+	private final Members members;
+	private final Customers customers;
+	private final BusinessNumbers numbers;
+	private final AssignmentHistory history;
+	private final TeamService team;
+	private final CustomerService customerService;
+	private final ApplicationEventPublisher events;
+	private final Clock clock;
+
+	ChatService(Chats chats, Members members, Customers customers, BusinessNumbers numbers,
+			AssignmentHistory history, TeamService team, CustomerService customerService,
+			ApplicationEventPublisher events, Clock clock) {
+		this.chats = chats;
+		this.members = members;
+		this.customers = customers;
+		this.numbers = numbers;
+		this.history = history;
+		this.team = team;
+		this.customerService = customerService;
+		this.events = events;
+		this.clock = clock;
+	}
+
+	/**
+	 * The outcome of an assignment request.
+	 *
+	 * @param changed false when the chat already had that assignee (or none, for unassign): nothing was recorded
+	 */
+	public record Assignment(Chat chat, boolean changed) {
+	}
+
+	/** Who makes a change and how: the source and actor that the event carries. */
+	public record Origin(AssignmentSource source, Actor actor, String botId) {
+
+		public Origin {
+			Objects.requireNonNull(source, "source");
+			Objects.requireNonNull(actor, "actor");
+			if ((source == AssignmentSource.BOT_WORKFLOW || source == AssignmentSource.AI_BOT) && botId == null) {
+				throw new IllegalArgumentException("a " + source.wire() + " change names its bot");
+			}
+		}
+
+		public static Origin manual(MemberId member, String name) {
+			return new Origin(AssignmentSource.MANUAL, Actor.member(member, name), null);
+		}
+
+		public static Origin botWorkflow(String botId, String botName) {
+			return new Origin(AssignmentSource.BOT_WORKFLOW, Actor.bot(botId, botName), botId);
+		}
+
+		public static Origin aiBot(String botId, String botName) {
+			return new Origin(AssignmentSource.AI_BOT, Actor.aiBot(botId, botName), botId);
+		}
+
+		public static Origin api(String keyId, String keyName) {
+			return new Origin(AssignmentSource.API, Actor.apiKey(keyId, keyName), null);
+		}
+
+		/** A change requested over HTTP: by API key it is an API change, by a signed-in member a manual one. */
+		public static Origin of(Caller caller) {
+			return switch (caller.kind()) {
+				case API_KEY -> api(caller.id(), caller.name());
+				case MEMBER -> manual(new MemberId(caller.id()), caller.name());
+			};
+		}
+	}
+
+	@Transactional
+	public Chat open(WorkspaceId workspace, BusinessNumberId numberId, CustomerId customerId) {
+		team.number(workspace, numberId, "businessNumberId");
+		customerService.get(workspace, customerId, "customerId");
+		chats.findOpen(workspace, numberId, customerId).ifPresent(existing -> {
+			throw new HandoffException.Conflict("customerId",
+					"the customer already has open chat " + existing.id() + " with this business number");
+		});
+		return insert(workspace, numberId, customerId);
+	}
+
+	/** The open chat of a customer with a business number, opened now if there is none. */
+	@Transactional
+	public Chat openOrGet(WorkspaceId workspace, BusinessNumberId numberId, CustomerId customerId) {
+		return chats.findOpen(workspace, numberId, customerId).orElseGet(() -> insert(workspace, numberId, customerId));
+	}
+
+	private Chat insert(WorkspaceId workspace, BusinessNumberId numberId, CustomerId customerId) {
+		Instant now = now();
+		Chat chat = new Chat(ChatId.next(), numberId, customerId, Chat.Status.OPEN, null, 0, now, now, null);
+		chats.insert(workspace, chat);
+		return chat;
+	}
+
+	public Chat get(WorkspaceId workspace, ChatId id, String field) {
+		return chats.find(workspace, id).orElseThrow(() -> new HandoffException.NotFound(field, "chat", id.value()));
+	}
+
+	public Page<Chat> list(WorkspaceId workspace, ChatFilter filter, PageRequest page) {
+		return Page.of(chats.list(workspace, filter, page), page.limit(), c -> c.id().value());
+	}
+
+	/** Closes or reopens a chat. Reopening fails while another chat of the same pair is open. */
+	@Transactional
+	public Chat changeStatus(WorkspaceId workspace, ChatId id, Chat.Status status) {
+		Chat chat = lock(workspace, id, "id");
+		if (chat.status() == status) {
+			return chat;
+		}
+		if (status == Chat.Status.OPEN) {
+			chats.findOpen(workspace, chat.businessNumberId(), chat.customerId()).ifPresent(other -> {
+				throw new HandoffException.Conflict("status",
+						"the customer has another open chat " + other.id() + " with this business number");
+			});
+		}
+		chats.changeStatus(id, status, now());
+		return get(workspace, id, "id");
+	}
+
+	@Transactional
+	public void delete(WorkspaceId workspace, ChatId id) {
+		lock(workspace, id, "id");
+		chats.delete(workspace, id);
+	}
+
+	/**
+	 * Assigns the chat to {@code memberId}, or reassigns it from its current assignee. The member must hold a role on
+	 * the chat's business number. Assigning to the current assignee changes nothing and emits nothing.
+	 */
+	@Transactional
+	public Assignment assign(WorkspaceId workspace, ChatId chatId, MemberId memberId, Origin origin) {
+		Chat chat = lock(workspace, chatId, "chatId");
+		if (chat.status() == Chat.Status.CLOSED) {
+			throw new HandoffException.Conflict("chatId", "the chat is closed; reopen it before assigning");
+		}
+		var assignee = members.asAgentOn(workspace, memberId, chat.businessNumberId(), false)
+			.orElseThrow(() -> new HandoffException.NotFound("memberId", "member", memberId.value()));
+		if (assignee.wabaRole() == null) {
+			throw new HandoffException.RuleViolation("memberId", assignee.name()
+					+ " has no role on the chat's business number; give them one before assigning them its chats");
+		}
+		if (memberId.equals(chat.assigneeId())) {
+			return new Assignment(chat, false);
+		}
+		return new Assignment(change(workspace, chat, assignee, origin), true);
+	}
+
+	/** Assigns the open chat of the customer with this phone number on the business number, opening one if needed. */
+	@Transactional
+	public Assignment assignByPhone(WorkspaceId workspace, String customerPhone, String businessNumber,
+			MemberId memberId, Origin origin) {
+		BusinessNumber number = team.numberByNumberOrId(workspace, businessNumber, "businessNumber");
+		Customer customer = customerService.byPhone(workspace, customerPhone, "customerPhone");
+		Chat chat = openOrGet(workspace, number.id(), customer.id());
+		return assign(workspace, chat.id(), memberId, origin);
+	}
+
+	/** Takes the chat from its assignee; a chat without one stays as it is and nothing is emitted. */
+	@Transactional
+	public Assignment unassign(WorkspaceId workspace, ChatId chatId, Origin origin) {
+		Chat chat = lock(workspace, chatId, "chatId");
+		if (chat.assigneeId() == null) {
+			return new Assignment(chat, false);
+		}
+		return new Assignment(change(workspace, chat, null, origin), true);
+	}
+
+	public Page<AssignmentChange> history(WorkspaceId workspace, ChatId chatId, PageRequest page) {
+		get(workspace, chatId, "id");
+		Long before;
+		try {
+			before = page.after() == null ? null : Long.parseLong(page.after());
+		}
+		catch (NumberFormatException e) {
+			throw new HandoffException.InvalidInput("after", "must be a sequence number from a previous page");
+		}
+		return Page.of(history.list(workspace, chatId, before, page.fetchSize()), page.limit(),
+				c -> Long.toString(c.sequence()));
+	}
+
+	private Chat change(WorkspaceId workspace, Chat chat, ChatAssignmentChanged.AgentSnapshot assignee,
+			Origin origin) {
+		Instant now = now();
+		var previous = chat.assigneeId() == null ? null
+				: members.asAgentOn(workspace, chat.assigneeId(), chat.businessNumberId(), true).orElse(null);
+		long sequence = chats.changeAssignee(chat.id(), assignee == null ? null : assignee.id(), now);
+		Customer customer = customers.find(workspace, chat.customerId()).orElseThrow();
+		BusinessNumber number = numbers.find(workspace, chat.businessNumberId()).orElseThrow();
+		var change = new ChatAssignmentChanged(workspace, chat.id(), sequence,
+				new ChatAssignmentChanged.CustomerSnapshot(customer.id(), customer.name(), customer.phone(),
+						customer.waId()),
+				new ChatAssignmentChanged.BusinessSnapshot(number.id(), number.number(), number.displayName(),
+						number.wabaId(), number.phoneNumberId()),
+				assignee, previous, origin.source(), origin.actor(), origin.botId(), now,
+				message(origin.actor(), assignee, previous));
+		history.append(change);
+		events.publishEvent(change);
+		return new Chat(chat.id(), chat.businessNumberId(), chat.customerId(), chat.status(),
+				assignee == null ? null : assignee.id(), sequence, chat.createdAt(), now, chat.closedAt());
+	}
+
+	private static String message(Actor actor, ChatAssignmentChanged.AgentSnapshot assignee,
+			ChatAssignmentChanged.AgentSnapshot previous) {
+		if (assignee == null) {
+			return actor.name() + " unassigned the chat from " + previous.name();
+		}
+		return actor.name() + (previous == null ? " assigned" : " reassigned") + " the chat to " + assignee.name();
+	}
+
+	private Chat lock(WorkspaceId workspace, ChatId id, String field) {
+		return chats.lock(workspace, id).orElseThrow(() -> new HandoffException.NotFound(field, "chat", id.value()));
+	}
+
+	// Events carry milliseconds; the stored and published instants are the same value.
+	private Instant now() {
+		return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+	}
+}

@@ -1,0 +1,147 @@
+package io.handoff.platform;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.beans.TypeMismatchException;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+
+/**
+ * Turns every failure of a REST call into {@code application/problem+json}. Input the caller can fix gets a 4xx that
+ * names the field; anything else is a 500 that reveals nothing and is logged.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+	@ExceptionHandler(HandoffException.class)
+	ResponseEntity<ProblemDetail> handoff(HandoffException e) {
+		return respond(Problems.of(e.status(), e.code(), e.field(), e.getMessage()));
+	}
+
+	@ExceptionHandler(BodySizeLimitFilter.BodyTooLarge.class)
+	ResponseEntity<ProblemDetail> tooLarge(BodySizeLimitFilter.BodyTooLarge e) {
+		return respond(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body_too_large", null, e.getMessage()));
+	}
+
+	@ExceptionHandler(DuplicateKeyException.class)
+	ResponseEntity<ProblemDetail> duplicate(DuplicateKeyException e) {
+		// Uniqueness is checked before writing; this is the rare race between two concurrent requests.
+		return respond(Problems.of(HttpStatus.CONFLICT, "conflict", null,
+				"This conflicts with a record created at the same time; retry the request"));
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ProblemDetail> unexpected(Exception e) {
+		log.error("Unexpected error", e);
+		return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", null,
+				"Something went wrong on our side; the request was not carried out"));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		List<Problems.FieldError> errors = e.getBindingResult()
+			.getFieldErrors()
+			.stream()
+			.map(f -> new Problems.FieldError(f.getField(), f.getDefaultMessage()))
+			.toList();
+		String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
+		return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid_field", detail, errors)));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		List<Problems.FieldError> errors = e.getParameterValidationResults()
+			.stream()
+			.flatMap(r -> r.getResolvableErrors()
+				.stream()
+				.map(err -> new Problems.FieldError(r.getMethodParameter().getParameterName(),
+						err.getDefaultMessage())))
+			.toList();
+		String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
+		return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid_field", detail, errors)));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		String field = e.getPropertyName() == null ? "parameter" : e.getPropertyName();
+		return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid_field", field,
+				"'" + e.getValue() + "' is not a valid value")));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+			if (cause instanceof BodySizeLimitFilter.BodyTooLarge tooLarge) {
+				return cast(tooLarge(tooLarge));
+			}
+		}
+		if (e.getCause() instanceof StreamReadException read) {
+			return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "malformed_json", null,
+					"The body is not valid JSON: " + read.getOriginalMessage())));
+		}
+		if (e.getCause() instanceof JacksonException mapping && !mapping.getPath().isEmpty()) {
+			String field = path(mapping);
+			return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid_field", field,
+					"has the wrong type or format")));
+		}
+		return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "malformed_json", null,
+				"The body is missing or is not valid JSON")));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		// Spring's own 4xx (unknown route, wrong method, wrong media type) keep their status and gain our shape.
+		if (body instanceof ProblemDetail problem && problem.getProperties() == null) {
+			problem.setProperty("code", HttpStatus.valueOf(status.value()).name().toLowerCase());
+		}
+		return super.handleExceptionInternal(e, body, headers, status, request);
+	}
+
+	private static String path(JacksonException e) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference ref : e.getPath()) {
+			if (ref.getPropertyName() != null) {
+				path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+			}
+			else if (ref.getIndex() >= 0) {
+				path.append('[').append(ref.getIndex()).append(']');
+			}
+		}
+		return path.toString();
+	}
+
+	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
+		return ResponseEntity.status(problem.getStatus())
+			.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static ResponseEntity<Object> cast(ResponseEntity<?> response) {
+		return (ResponseEntity) response;
+	}
+}

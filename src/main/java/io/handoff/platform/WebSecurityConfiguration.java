@@ -1,0 +1,76 @@
+package io.handoff.platform;
+
+import java.time.Clock;
+
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Who may call what. The REST API is stateless and authenticated by API keys; health, the OpenAPI document and
+ * Swagger UI are public; everything else is closed until a sign-in exists for it.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebSecurityConfiguration {
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	/** bcrypt today, and able to check older hashes if the default moves on. */
+	@Bean
+	PasswordEncoder passwordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	}
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyService apiKeys, Problems problems) throws Exception {
+		http.securityMatcher("/api/**")
+			.csrf(csrf -> csrf.disable())
+			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache(cache -> cache.disable())
+			.addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, problems), AnonymousAuthenticationFilter.class)
+			.authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+			.exceptionHandling(e -> e
+				.authenticationEntryPoint((request, response, ex) -> problems.write(response,
+						Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", null,
+								"Send a workspace API key as 'Authorization: Bearer <key>'")))
+				.accessDeniedHandler((request, response, ex) -> problems.write(response, Problems
+					.of(HttpStatus.FORBIDDEN, "forbidden", null, "Your role does not allow this action"))));
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain publicSecurity(HttpSecurity http, Problems problems) throws Exception {
+		http.authorizeHttpRequests(auth -> auth
+			.requestMatchers("/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs/**",
+					"/swagger-ui.html", "/swagger-ui/**", "/error")
+			.permitAll()
+			.anyRequest()
+			.denyAll())
+			.exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) -> problems.write(response,
+					Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", null, "Sign-in required"))));
+		return http.build();
+	}
+
+	@Bean
+	FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimit(Problems problems, HandoffProperties properties) {
+		var registration = new FilterRegistrationBean<>(
+				new BodySizeLimitFilter(problems, properties.api().maxBodySize().toBytes()));
+		registration.addUrlPatterns("/api/*");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+		return registration;
+	}
+}

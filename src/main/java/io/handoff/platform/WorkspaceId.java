@@ -1,0 +1,20 @@
+package io.handoff.platform;
+
+import java.util.Objects;
+
+/** The tenant every row and every query is scoped to. */
+public record WorkspaceId(String value) {
+
+	public WorkspaceId {
+		Objects.requireNonNull(value, "value");
+	}
+
+	public static WorkspaceId next() {
+		return new WorkspaceId(Ids.next("ws"));
+	}
+
+	@Override
+	public String toString() {
+		return value;
+	}
+}
