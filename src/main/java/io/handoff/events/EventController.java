@@ -1,5 +1,8 @@
 package io.handoff.events;
 
+import java.util.List;
+import java.util.Map;
+
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -14,18 +17,26 @@ import io.handoff.platform.Page;
 import io.handoff.platform.PageRequest;
 
 @RestController
-@RequestMapping("/api/v1/events")
+@RequestMapping("/api/v1")
 class EventController {
 
 	private final EventService events;
+	private final EventCatalog catalog;
 	private final HandoffProperties properties;
 
-	EventController(EventService events, HandoffProperties properties) {
+	EventController(EventService events, EventCatalog catalog, HandoffProperties properties) {
 		this.events = events;
+		this.catalog = catalog;
 		this.properties = properties;
 	}
 
-	@GetMapping
+	/** The catalog: each event type with its JSON Schema and an example payload. */
+	@GetMapping("/event-types")
+	Map<String, List<EventCatalog.Entry>> eventTypes() {
+		return Map.of("data", catalog.entries());
+	}
+
+	@GetMapping("/events")
 	Page<Event> list(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) String type,
 			@RequestParam(required = false) String chatId, @RequestParam(required = false) Integer limit,
 			@RequestParam(required = false) String after) {
@@ -34,7 +45,7 @@ class EventController {
 		return events.list(caller.workspaceId(), eventType, chatId, PageRequest.of(limit, after, properties.api()));
 	}
 
-	@GetMapping("/{id}")
+	@GetMapping("/events/{id}")
 	Event get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
 		return events.get(caller.workspaceId(), new EventId(id));
 	}

@@ -1,8 +1,6 @@
 package io.handoff.events;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 import org.springframework.stereotype.Component;
 
@@ -11,6 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.handoff.inbox.ChatAssignmentChanged;
 import io.handoff.inbox.ChatAssignmentChanged.AgentSnapshot;
+import io.handoff.platform.Timestamps;
 
 /**
  * Writes event payloads exactly as EVENTS.md shows them: the Standard Webhooks envelope, the flat {@code data} fields
@@ -20,25 +19,17 @@ import io.handoff.inbox.ChatAssignmentChanged.AgentSnapshot;
 @Component
 class Payloads {
 
-	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter
-		.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-		.withZone(ZoneOffset.UTC);
-
 	private final JsonMapper json;
 
 	Payloads(JsonMapper json) {
 		this.json = json;
 	}
 
-	static String timestamp(Instant instant) {
-		return instant == null ? null : TIMESTAMP.format(instant);
-	}
-
 	String envelope(EventId id, EventType type, Instant at, String workspaceId, ObjectNode data) {
 		ObjectNode envelope = json.createObjectNode();
 		envelope.put("id", id.value());
 		envelope.put("type", type.wire());
-		envelope.put("timestamp", timestamp(at));
+		envelope.put("timestamp", Timestamps.format(at));
 		envelope.put("workspaceId", workspaceId);
 		envelope.set("data", data);
 		return json.writeValueAsString(envelope);
@@ -101,7 +92,7 @@ class Payloads {
 		actor.put("id", change.actor().id());
 		actor.put("name", change.actor().name());
 		assignment.put("botId", change.botId());
-		assignment.put(change.unassigned() ? "unassignedAt" : "assignedAt", timestamp(change.occurredAt()));
+		assignment.put(change.unassigned() ? "unassignedAt" : "assignedAt", Timestamps.format(change.occurredAt()));
 		return data;
 	}
 

@@ -66,7 +66,7 @@ public class ApiKeyService {
 			if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(TOUCH_INTERVAL))) {
 				keys.touch(key.id(), now);
 			}
-			return new Caller(key.workspace(), Caller.Kind.API_KEY, key.id(), key.name());
+			return new Caller(key.workspace(), Caller.Kind.API_KEY, key.id(), key.name(), true);
 		});
 	}
 

@@ -7,8 +7,35 @@ package io.handoff.platform;
  * @param kind how the caller authenticated
  * @param id the API key's or member's id
  * @param name a name fit for logs and for "who did this" texts
+ * @param manager whether the caller may manage the workspace's settings (webhooks, numbers, team, keys): API keys,
+ *        Owners and Team Leads
  */
-public record Caller(WorkspaceId workspaceId, Kind kind, String id, String name) {
+public record Caller(WorkspaceId workspaceId, Kind kind, String id, String name, boolean manager) {
+
+	/** Refuses a caller who may not manage settings; the check every settings action makes on the server. */
+	public void requireManager() {
+		if (!manager) {
+			throw new Forbidden("Only Owners and Team Leads can manage this");
+		}
+	}
+
+	/** The caller's role does not allow the action. */
+	public static final class Forbidden extends HandoffException {
+
+		public Forbidden(String message) {
+			super(null, message);
+		}
+
+		@Override
+		public org.springframework.http.HttpStatus status() {
+			return org.springframework.http.HttpStatus.FORBIDDEN;
+		}
+
+		@Override
+		public String code() {
+			return "forbidden";
+		}
+	}
 
 	public enum Kind {
 		API_KEY, MEMBER

@@ -16,7 +16,9 @@ import org.springframework.test.context.ContextConfiguration;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "handoff.demo=false", "handoff.data-dir=target/test-data" })
+		properties = { "handoff.demo=false", "handoff.data-dir=target/test-data",
+				"handoff.secrets.key=dGVzdC1rZXktZm9yLWhhbmRvZmYtdGVzdHMtMzJieXQ=",
+				"handoff.webhooks.allowed-networks=127.0.0.0/8,::1/128" })
 @Import(TestSupportConfiguration.class)
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface IntegrationTest {

@@ -1,0 +1,173 @@
+package io.handoff.webhooks;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import io.handoff.inbox.BusinessNumberId;
+import io.handoff.platform.PageRequest;
+import io.handoff.platform.SqlValues;
+import io.handoff.platform.WorkspaceId;
+
+/** The webhook_endpoints table. */
+@Repository
+class Endpoints {
+
+	private final JdbcClient jdbc;
+
+	Endpoints(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	void insert(StoredEndpoint e) {
+		jdbc.sql("""
+				INSERT INTO webhook_endpoints (id, workspace_id, name, url, all_business_numbers, business_number_ids,
+				    event_types, headers_enc, auth_type, auth_username, auth_secret_enc, body_format, ordering,
+				    rate_limit_per_second, retry_on_timeout, enabled, secret_enc, created_at, updated_at)
+				VALUES (:id, :workspace, :name, :url, :all, :numbers, :types, :headers, :authType, :authUsername,
+				    :authSecret, :bodyFormat, :ordering, :rateLimit, :retryOnTimeout, :enabled, :secret, :at, :at)
+				""")
+			.param("id", e.id().value())
+			.param("workspace", e.workspaceId().value())
+			.param("name", e.name())
+			.param("url", e.url())
+			.param("all", e.allBusinessNumbers())
+			.param("numbers", e.businessNumberIds().stream().map(BusinessNumberId::value).toArray(String[]::new))
+			.param("types", e.eventTypes().toArray(String[]::new))
+			.param("headers", e.headersEnc())
+			.param("authType", e.authType().dbValue())
+			.param("authUsername", e.authUsername())
+			.param("authSecret", e.authSecretEnc())
+			.param("bodyFormat", e.bodyFormat().dbValue())
+			.param("ordering", e.ordering().dbValue())
+			.param("rateLimit", e.rateLimitPerSecond())
+			.param("retryOnTimeout", e.retryOnTimeout())
+			.param("enabled", e.enabled())
+			.param("secret", e.secretEnc())
+			.param("at", SqlValues.timestamp(e.createdAt()))
+			.update();
+	}
+
+	/** Writes the settings a user can change; secrets and enablement have their own statements. */
+	void updateSettings(StoredEndpoint e) {
+		jdbc.sql("""
+				UPDATE webhook_endpoints SET name = :name, url = :url, all_business_numbers = :all,
+				    business_number_ids = :numbers, event_types = :types, headers_enc = :headers,
+				    auth_type = :authType, auth_username = :authUsername, auth_secret_enc = :authSecret,
+				    body_format = :bodyFormat, ordering = :ordering, rate_limit_per_second = :rateLimit,
+				    retry_on_timeout = :retryOnTimeout, updated_at = :at, version = version + 1
+				WHERE workspace_id = :workspace AND id = :id
+				""")
+			.param("id", e.id().value())
+			.param("workspace", e.workspaceId().value())
+			.param("name", e.name())
+			.param("url", e.url())
+			.param("all", e.allBusinessNumbers())
+			.param("numbers", e.businessNumberIds().stream().map(BusinessNumberId::value).toArray(String[]::new))
+			.param("types", e.eventTypes().toArray(String[]::new))
+			.param("headers", e.headersEnc())
+			.param("authType", e.authType().dbValue())
+			.param("authUsername", e.authUsername())
+			.param("authSecret", e.authSecretEnc())
+			.param("bodyFormat", e.bodyFormat().dbValue())
+			.param("ordering", e.ordering().dbValue())
+			.param("rateLimit", e.rateLimitPerSecond())
+			.param("retryOnTimeout", e.retryOnTimeout())
+			.param("at", SqlValues.timestamp(e.updatedAt()))
+			.update();
+	}
+
+	void setEnabled(WorkspaceId workspace, EndpointId id, boolean enabled, String reason, Instant at) {
+		jdbc.sql("""
+				UPDATE webhook_endpoints SET enabled = :enabled, disabled_reason = :reason,
+				    disabled_at = CASE WHEN :enabled THEN NULL ELSE CAST(:at AS timestamptz) END,
+				    updated_at = :at, version = version + 1
+				WHERE workspace_id = :workspace AND id = :id
+				""")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.param("enabled", enabled)
+			.param("reason", enabled ? null : reason)
+			.param("at", SqlValues.timestamp(at))
+			.update();
+	}
+
+	void rotateSecret(WorkspaceId workspace, EndpointId id, String newSecretEnc, String previousSecretEnc,
+			Instant previousExpiresAt, Instant at) {
+		jdbc.sql("""
+				UPDATE webhook_endpoints SET secret_enc = :secret, previous_secret_enc = :previous,
+				    previous_secret_expires_at = :expires, updated_at = :at, version = version + 1
+				WHERE workspace_id = :workspace AND id = :id
+				""")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.param("secret", newSecretEnc)
+			.param("previous", previousSecretEnc)
+			.param("expires", SqlValues.timestamp(previousExpiresAt))
+			.param("at", SqlValues.timestamp(at))
+			.update();
+	}
+
+	Optional<StoredEndpoint> find(WorkspaceId workspace, EndpointId id) {
+		return jdbc.sql("SELECT * FROM webhook_endpoints WHERE workspace_id = :workspace AND id = :id")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.query(Endpoints::map)
+			.optional();
+	}
+
+	/** Locks the row, so that concurrent rotations of one secret do not lose one another. */
+	Optional<StoredEndpoint> lock(WorkspaceId workspace, EndpointId id) {
+		return jdbc.sql("SELECT * FROM webhook_endpoints WHERE workspace_id = :workspace AND id = :id FOR UPDATE")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.query(Endpoints::map)
+			.optional();
+	}
+
+	List<StoredEndpoint> list(WorkspaceId workspace, PageRequest page) {
+		return jdbc.sql("""
+				SELECT * FROM webhook_endpoints
+				WHERE workspace_id = :workspace AND (CAST(:after AS text) IS NULL OR id < :after)
+				ORDER BY id DESC LIMIT :limit
+				""")
+			.param("workspace", workspace.value())
+			.param("after", page.after())
+			.param("limit", page.fetchSize())
+			.query(Endpoints::map)
+			.list();
+	}
+
+	boolean delete(WorkspaceId workspace, EndpointId id) {
+		return jdbc.sql("DELETE FROM webhook_endpoints WHERE workspace_id = :workspace AND id = :id")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.update() == 1;
+	}
+
+	private static StoredEndpoint map(ResultSet rs, int row) throws SQLException {
+		return new StoredEndpoint(new EndpointId(rs.getString("id")), new WorkspaceId(rs.getString("workspace_id")),
+				rs.getString("name"), rs.getString("url"), rs.getBoolean("all_business_numbers"),
+				strings(rs.getArray("business_number_ids")).stream().map(BusinessNumberId::new).toList(),
+				strings(rs.getArray("event_types")), rs.getString("headers_enc"),
+				Endpoint.AuthType.valueOf(rs.getString("auth_type").toUpperCase()), rs.getString("auth_username"),
+				rs.getString("auth_secret_enc"), Endpoint.BodyFormat.valueOf(rs.getString("body_format").toUpperCase()),
+				Endpoint.Ordering.valueOf(rs.getString("ordering").toUpperCase()),
+				rs.getObject("rate_limit_per_second", Integer.class), rs.getBoolean("retry_on_timeout"),
+				rs.getBoolean("enabled"), rs.getString("disabled_reason"), SqlValues.instant(rs, "disabled_at"),
+				rs.getString("secret_enc"), rs.getString("previous_secret_enc"),
+				SqlValues.instant(rs, "previous_secret_expires_at"), SqlValues.instant(rs, "created_at"),
+				SqlValues.instant(rs, "updated_at"));
+	}
+
+	private static List<String> strings(Array array) throws SQLException {
+		return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+	}
+}

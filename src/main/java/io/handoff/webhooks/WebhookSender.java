@@ -1,0 +1,176 @@
+package io.handoff.webhooks;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.Proxy;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLException;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+import org.springframework.stereotype.Component;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sends one signed webhook request and reports what happened. Used for test events and, by the delivery engine, for
+ * every attempt, so both look exactly alike to a receiver: the Standard Webhooks headers, the endpoint's own headers
+ * and authorization, strict timeouts, no redirects, and the URL guard on the addresses actually connected to.
+ */
+@Component
+public class WebhookSender {
+
+	static final String USER_AGENT = "Handoff-Webhooks/0.1";
+	private static final MediaType JSON = MediaType.get("application/json");
+	private static final MediaType FORM = MediaType.get("application/x-www-form-urlencoded");
+
+	private final OkHttpClient http;
+	private final UrlGuard guard;
+	private final JsonMapper json;
+	private final Clock clock;
+	private final int excerptBytes;
+
+	WebhookSender(UrlGuard guard, WebhookProperties properties, JsonMapper json, Clock clock) {
+		this.guard = guard;
+		this.json = json;
+		this.clock = clock;
+		this.excerptBytes = properties.responseExcerptBytes();
+		this.http = new OkHttpClient.Builder().dns(guard.dns())
+			.proxy(Proxy.NO_PROXY)
+			.followRedirects(false)
+			.followSslRedirects(false)
+			.retryOnConnectionFailure(false)
+			.connectTimeout(properties.connectTimeout())
+			.readTimeout(properties.responseTimeout())
+			.writeTimeout(properties.responseTimeout())
+			.callTimeout(properties.responseTimeout())
+			.build();
+	}
+
+	/**
+	 * Where and how to send.
+	 *
+	 * @param headers the endpoint's own headers
+	 * @param authSecret the Basic password or the Bearer token
+	 * @param signingSecrets every secret valid now: the current one first
+	 */
+	public record Target(String url, Map<String, String> headers, Endpoint.AuthType authType, String username,
+			String authSecret, Endpoint.BodyFormat format, List<String> signingSecrets) {
+	}
+
+	/** What was sent, with credentials redacted, as the delivery log keeps it. */
+	public record SentRequest(String method, String url, Map<String, String> headers, String body) {
+	}
+
+	public enum OutcomeKind {
+		@JsonProperty("success") SUCCESS, @JsonProperty("http_error") HTTP_ERROR, @JsonProperty("timeout") TIMEOUT,
+		@JsonProperty("connection_refused") CONNECTION_REFUSED,
+		@JsonProperty("connection_reset") CONNECTION_RESET, @JsonProperty("dns_failure") DNS_FAILURE,
+		@JsonProperty("tls_failure") TLS_FAILURE, @JsonProperty("blocked") BLOCKED,
+		@JsonProperty("network_error") NETWORK_ERROR
+	}
+
+	/**
+	 * @param status the HTTP status, when a response came
+	 * @param responseBody the start of the response body, up to the configured excerpt size
+	 * @param error what went wrong, in words, when no response came
+	 */
+	public record Outcome(OutcomeKind kind, Integer status, long durationMs, Map<String, String> responseHeaders,
+			String responseBody, String error, SentRequest request) {
+
+		public boolean succeeded() {
+			return kind == OutcomeKind.SUCCESS;
+		}
+	}
+
+	public Outcome send(Target target, String eventId, String eventJson) {
+		long timestamp = clock.instant().getEpochSecond();
+		String body = target.format() == Endpoint.BodyFormat.FORM ? FormBodies.encode(json.readTree(eventJson))
+				: eventJson;
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("webhook-id", eventId);
+		headers.put("webhook-timestamp", Long.toString(timestamp));
+		headers.put("webhook-signature", Signatures.header(target.signingSecrets(), eventId, timestamp, bytes));
+		headers.put("content-type", target.format() == Endpoint.BodyFormat.FORM ? FORM.toString() : JSON.toString());
+		headers.put("user-agent", USER_AGENT);
+		Map<String, String> logged = new LinkedHashMap<>(headers);
+		target.headers().forEach((name, value) -> {
+			headers.put(name, value);
+			logged.put(name, Headers.mask(name, value));
+		});
+		switch (target.authType()) {
+			case BASIC -> headers.put("authorization", okhttp3.Credentials.basic(target.username(),
+					target.authSecret(), StandardCharsets.UTF_8));
+			case BEARER -> headers.put("authorization", "Bearer " + target.authSecret());
+			case NONE -> {
+			}
+		}
+		if (target.authType() != Endpoint.AuthType.NONE) {
+			logged.put("authorization", target.authType() == Endpoint.AuthType.BASIC ? "Basic [redacted]"
+					: "Bearer [redacted]");
+		}
+		SentRequest sent = new SentRequest("POST", target.url(), logged, body);
+
+		long started = System.nanoTime();
+		try {
+			guard.checkLiteral(URI.create(target.url()));
+			Request.Builder request = new Request.Builder().url(target.url())
+				.post(RequestBody.create(bytes, target.format() == Endpoint.BodyFormat.FORM ? FORM : JSON));
+			headers.forEach(request::header);
+			try (Response response = http.newCall(request.build()).execute()) {
+				String excerpt = response.peekBody(excerptBytes).string();
+				Map<String, String> responseHeaders = new LinkedHashMap<>();
+				response.headers().forEach(h -> responseHeaders.merge(h.getFirst(), h.getSecond(), (a, b) -> a + ", " + b));
+				return new Outcome(response.isSuccessful() ? OutcomeKind.SUCCESS : OutcomeKind.HTTP_ERROR,
+						response.code(), elapsed(started), responseHeaders, excerpt, null, sent);
+			}
+		}
+		catch (IOException | IllegalArgumentException e) {
+			return new Outcome(classify(e), null, elapsed(started), Map.of(), null, describe(e), sent);
+		}
+	}
+
+	static OutcomeKind classify(Exception e) {
+		return switch (e) {
+			case UrlGuard.BlockedAddressException blocked -> OutcomeKind.BLOCKED;
+			case UnknownHostException unknown -> OutcomeKind.DNS_FAILURE;
+			case SSLException tls -> OutcomeKind.TLS_FAILURE;
+			case ConnectException refused -> OutcomeKind.CONNECTION_REFUSED;
+			case NoRouteToHostException noRoute -> OutcomeKind.CONNECTION_REFUSED;
+			case InterruptedIOException timeout -> OutcomeKind.TIMEOUT;
+			case SocketException reset -> OutcomeKind.CONNECTION_RESET;
+			case EOFException eof -> OutcomeKind.CONNECTION_RESET;
+			case IOException io when String.valueOf(io.getMessage()).contains("unexpected end of stream") ->
+				OutcomeKind.CONNECTION_RESET;
+			default -> OutcomeKind.NETWORK_ERROR;
+		};
+	}
+
+	private static String describe(Exception e) {
+		String message = e.getMessage();
+		return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+	}
+
+	private static long elapsed(long startedNanos) {
+		return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
+	}
+}

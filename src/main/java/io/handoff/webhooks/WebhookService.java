@@ -1,0 +1,331 @@
+package io.handoff.webhooks;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.handoff.events.EventCatalog;
+import io.handoff.events.EventType;
+import io.handoff.inbox.BusinessNumberId;
+import io.handoff.inbox.TeamService;
+import io.handoff.platform.Caller;
+import io.handoff.platform.HandoffException;
+import io.handoff.platform.Ids;
+import io.handoff.platform.Page;
+import io.handoff.platform.PageRequest;
+import io.handoff.platform.SecretBox;
+import io.handoff.platform.Timestamps;
+import io.handoff.platform.WorkspaceId;
+
+/**
+ * Settings → Webhooks: the endpoints of a workspace, their signing secrets and test events. Every action is for
+ * Owners, Team Leads and API keys only, checked here on the server whatever the client.
+ */
+@Service
+public class WebhookService {
+
+	static final int MAX_NAME = 100;
+	static final int MAX_CREDENTIAL = 1024;
+	static final int MAX_RATE_LIMIT = 1000;
+
+	private final Endpoints endpoints;
+	private final TeamService team;
+	private final UrlGuard guard;
+	private final SecretBox box;
+	private final WebhookSender sender;
+	private final EventCatalog catalog;
+	private final WebhookProperties properties;
+	private final JsonMapper json;
+	private final Clock clock;
+
+	WebhookService(Endpoints endpoints, TeamService team, UrlGuard guard, SecretBox box, WebhookSender sender,
+			EventCatalog catalog, WebhookProperties properties, JsonMapper json, Clock clock) {
+		this.endpoints = endpoints;
+		this.team = team;
+		this.guard = guard;
+		this.box = box;
+		this.sender = sender;
+		this.catalog = catalog;
+		this.properties = properties;
+		this.json = json;
+		this.clock = clock;
+	}
+
+	/** A new endpoint and its signing secret, which the creator sees here and later only on an explicit reveal. */
+	public record Created(Endpoint endpoint, String secret) {
+	}
+
+	/**
+	 * The secrets that sign requests now.
+	 *
+	 * @param previousSecret the rotated-out secret while it still signs, else null
+	 */
+	public record Secrets(String secret, String previousSecret, Instant previousSecretExpiresAt) {
+	}
+
+	@Transactional
+	public Created create(Caller caller, EndpointSettings settings) {
+		caller.requireManager();
+		WorkspaceId workspace = caller.workspaceId();
+		EndpointId id = EndpointId.next();
+		Instant now = clock.instant();
+		if (settings.name() == null || settings.eventTypes() == null || settings.url() == null) {
+			String missing = settings.name() == null ? "name" : settings.url() == null ? "url" : "eventTypes";
+			throw new HandoffException.InvalidInput(missing, "is required");
+		}
+		String secret = Signatures.newSecret();
+		List<BusinessNumberId> numbers = numbers(workspace, settings.businessNumbers());
+		EndpointSettings.Auth auth = settings.auth() == null
+				? new EndpointSettings.Auth(Endpoint.AuthType.NONE, null, null, null) : settings.auth();
+		StoredEndpoint stored = new StoredEndpoint(id, workspace, name(settings.name()),
+				guard.check("url", settings.url()).toString(), numbers.isEmpty(), numbers,
+				eventTypes(settings.eventTypes()), sealHeaders(id, Headers.validate(settings.headers())), auth.type(),
+				username(auth), sealAuth(id, auth), or(settings.bodyFormat(), Endpoint.BodyFormat.JSON),
+				or(settings.ordering(), Endpoint.Ordering.NONE), rateLimit(settings.rateLimitPerSecond()),
+				or(settings.retryOnTimeout(), true), true, null, null, box.encrypt(secret, context(id, "secret")),
+				null, null, now, now);
+		endpoints.insert(stored);
+		return new Created(view(stored), secret);
+	}
+
+	@Transactional
+	public Endpoint update(Caller caller, EndpointId id, EndpointSettings settings) {
+		caller.requireManager();
+		StoredEndpoint current = stored(caller.workspaceId(), id);
+		List<BusinessNumberId> numbers = settings.businessNumbers() == null ? current.businessNumberIds()
+				: numbers(caller.workspaceId(), settings.businessNumbers());
+		boolean all = settings.businessNumbers() == null ? current.allBusinessNumbers() : numbers.isEmpty();
+		EndpointSettings.Auth auth = settings.auth();
+		StoredEndpoint updated = new StoredEndpoint(id, current.workspaceId(),
+				settings.name() == null ? current.name() : name(settings.name()),
+				settings.url() == null ? current.url() : guard.check("url", settings.url()).toString(), all, numbers,
+				settings.eventTypes() == null ? current.eventTypes() : eventTypes(settings.eventTypes()),
+				settings.headers() == null ? current.headersEnc()
+						: sealHeaders(id, Headers.validate(settings.headers())),
+				auth == null ? current.authType() : auth.type(),
+				auth == null ? current.authUsername() : username(auth),
+				auth == null ? current.authSecretEnc() : sealAuth(id, auth),
+				or(settings.bodyFormat(), current.bodyFormat()), or(settings.ordering(), current.ordering()),
+				settings.rateLimitPerSecond() == null ? current.rateLimitPerSecond()
+						: rateLimit(settings.rateLimitPerSecond() == 0 ? null : settings.rateLimitPerSecond()),
+				or(settings.retryOnTimeout(), current.retryOnTimeout()), current.enabled(), current.disabledReason(),
+				current.disabledAt(), current.secretEnc(), current.previousSecretEnc(),
+				current.previousSecretExpiresAt(), current.createdAt(), clock.instant());
+		endpoints.updateSettings(updated);
+		return view(updated);
+	}
+
+	public Endpoint get(Caller caller, EndpointId id) {
+		caller.requireManager();
+		return view(stored(caller.workspaceId(), id));
+	}
+
+	public Page<Endpoint> list(Caller caller, PageRequest page) {
+		caller.requireManager();
+		return Page.of(endpoints.list(caller.workspaceId(), page), page.limit(), e -> e.id().value()).map(this::view);
+	}
+
+	@Transactional
+	public void delete(Caller caller, EndpointId id) {
+		caller.requireManager();
+		if (!endpoints.delete(caller.workspaceId(), id)) {
+			throw new HandoffException.NotFound("id", "webhook endpoint", id.value());
+		}
+	}
+
+	/** Enables or disables an endpoint by hand. Enabling does not resend what was missed while disabled. */
+	@Transactional
+	public Endpoint setEnabled(Caller caller, EndpointId id, boolean enabled) {
+		caller.requireManager();
+		stored(caller.workspaceId(), id);
+		endpoints.setEnabled(caller.workspaceId(), id, enabled, enabled ? null : "Disabled by " + caller.name(),
+				clock.instant());
+		return view(stored(caller.workspaceId(), id));
+	}
+
+	public Secrets revealSecret(Caller caller, EndpointId id) {
+		caller.requireManager();
+		StoredEndpoint endpoint = stored(caller.workspaceId(), id);
+		List<String> valid = signingSecrets(endpoint);
+		return new Secrets(valid.getFirst(), valid.size() > 1 ? valid.get(1) : null,
+				valid.size() > 1 ? endpoint.previousSecretExpiresAt() : null);
+	}
+
+	/**
+	 * Makes a new secret current. The one it replaces keeps signing, next to it, for the configured overlap, so
+	 * receivers can switch without dropping a request.
+	 */
+	@Transactional
+	public Secrets rotateSecret(Caller caller, EndpointId id) {
+		caller.requireManager();
+		StoredEndpoint endpoint = endpoints.lock(caller.workspaceId(), id)
+			.orElseThrow(() -> new HandoffException.NotFound("id", "webhook endpoint", id.value()));
+		Instant now = clock.instant();
+		String previous = box.decrypt(endpoint.secretEnc(), context(id, "secret"));
+		String secret = Signatures.newSecret();
+		Instant expires = now.plus(properties.secretRotationOverlap());
+		endpoints.rotateSecret(caller.workspaceId(), id, box.encrypt(secret, context(id, "secret")),
+				box.encrypt(previous, context(id, "previous-secret")), expires, now);
+		return new Secrets(secret, previous, expires);
+	}
+
+	/**
+	 * Sends an example {@code chat.assigned}, marked {@code "test": true}, to the endpoint now, signed and guarded
+	 * exactly as real deliveries are, and reports the outcome.
+	 */
+	public WebhookSender.Outcome sendTest(Caller caller, EndpointId id) {
+		caller.requireManager();
+		StoredEndpoint endpoint = stored(caller.workspaceId(), id);
+		ObjectNode example = (ObjectNode) catalog.entry(EventType.CHAT_ASSIGNED).example();
+		String eventId = Ids.next("evt");
+		ObjectNode event = json.createObjectNode();
+		event.put("id", eventId);
+		event.put("type", EventType.CHAT_ASSIGNED.wire());
+		event.put("timestamp", Timestamps.format(clock.instant()));
+		event.put("workspaceId", caller.workspaceId().value());
+		event.put("test", true);
+		event.set("data", example.get("data").deepCopy());
+		return sender.send(target(endpoint), eventId, json.writeValueAsString(event));
+	}
+
+	/** How to reach and sign for an endpoint, secrets unsealed: for sending only, never for showing. */
+	WebhookSender.Target target(StoredEndpoint endpoint) {
+		EndpointId id = endpoint.id();
+		return new WebhookSender.Target(endpoint.url(), openHeaders(endpoint), endpoint.authType(),
+				endpoint.authUsername(),
+				endpoint.authSecretEnc() == null ? null : box.decrypt(endpoint.authSecretEnc(), context(id, "auth")),
+				endpoint.bodyFormat(), signingSecrets(endpoint));
+	}
+
+	private List<String> signingSecrets(StoredEndpoint endpoint) {
+		List<String> secrets = new ArrayList<>();
+		secrets.add(box.decrypt(endpoint.secretEnc(), context(endpoint.id(), "secret")));
+		if (endpoint.previousSecretEnc() != null && endpoint.previousSecretExpiresAt() != null
+				&& endpoint.previousSecretExpiresAt().isAfter(clock.instant())) {
+			secrets.add(box.decrypt(endpoint.previousSecretEnc(), context(endpoint.id(), "previous-secret")));
+		}
+		return secrets;
+	}
+
+	private Endpoint view(StoredEndpoint e) {
+		Map<String, String> shown = new LinkedHashMap<>();
+		openHeaders(e).forEach((name, value) -> shown.put(name, Headers.mask(name, value)));
+		return new Endpoint(e.id(), e.name(), e.url(), e.allBusinessNumbers(), e.businessNumberIds(), e.eventTypes(),
+				shown, new Endpoint.AuthView(e.authType(), e.authUsername()), e.bodyFormat(), e.ordering(),
+				e.rateLimitPerSecond(), e.retryOnTimeout(), e.enabled(), e.disabledReason(), e.disabledAt(),
+				e.createdAt(), e.updatedAt());
+	}
+
+	private Map<String, String> openHeaders(StoredEndpoint e) {
+		if (e.headersEnc() == null) {
+			return Map.of();
+		}
+		return json.readValue(box.decrypt(e.headersEnc(), context(e.id(), "headers")),
+				new TypeReference<LinkedHashMap<String, String>>() {
+				});
+	}
+
+	private StoredEndpoint stored(WorkspaceId workspace, EndpointId id) {
+		return endpoints.find(workspace, id)
+			.orElseThrow(() -> new HandoffException.NotFound("id", "webhook endpoint", id.value()));
+	}
+
+	private List<BusinessNumberId> numbers(WorkspaceId workspace, List<String> given) {
+		if (given == null) {
+			return List.of();
+		}
+		LinkedHashSet<BusinessNumberId> ids = new LinkedHashSet<>();
+		for (int i = 0; i < given.size(); i++) {
+			ids.add(team.numberByNumberOrId(workspace, given.get(i), "businessNumbers[" + i + "]").id());
+		}
+		return List.copyOf(ids);
+	}
+
+	private static List<String> eventTypes(List<String> given) {
+		if (given.isEmpty()) {
+			throw new HandoffException.InvalidInput("eventTypes", "must name at least one event type");
+		}
+		LinkedHashSet<String> types = new LinkedHashSet<>();
+		for (int i = 0; i < given.size(); i++) {
+			String type = given.get(i);
+			if (type == null || EventType.fromWire(type).isEmpty()) {
+				throw new HandoffException.InvalidInput("eventTypes[" + i + "]", "'" + type
+						+ "' is not an event type; see GET /api/v1/event-types");
+			}
+			types.add(type);
+		}
+		return List.copyOf(types);
+	}
+
+	private static String name(String name) {
+		String stripped = name.strip();
+		if (stripped.isEmpty() || stripped.length() > MAX_NAME) {
+			throw new HandoffException.InvalidInput("name", "must be 1 to " + MAX_NAME + " characters");
+		}
+		return stripped;
+	}
+
+	private static Integer rateLimit(Integer perSecond) {
+		if (perSecond != null && (perSecond < 1 || perSecond > MAX_RATE_LIMIT)) {
+			throw new HandoffException.InvalidInput("rateLimitPerSecond", "must be between 1 and " + MAX_RATE_LIMIT);
+		}
+		return perSecond;
+	}
+
+	private static String username(EndpointSettings.Auth auth) {
+		return auth.type() == Endpoint.AuthType.BASIC ? auth.username() : null;
+	}
+
+	private String sealAuth(EndpointId id, EndpointSettings.Auth auth) {
+		if (auth.type() == null) {
+			throw new HandoffException.InvalidInput("auth.type", "must be none, basic or bearer");
+		}
+		return switch (auth.type()) {
+			case NONE -> null;
+			case BASIC -> {
+				credential("auth.username", auth.username());
+				if (auth.username().contains(":")) {
+					throw new HandoffException.InvalidInput("auth.username", "must not contain ':'");
+				}
+				yield box.encrypt(credential("auth.password", auth.password()), context(id, "auth"));
+			}
+			case BEARER -> box.encrypt(credential("auth.token", auth.token()), context(id, "auth"));
+		};
+	}
+
+	private static String credential(String field, String value) {
+		if (value == null || value.isEmpty()) {
+			throw new HandoffException.InvalidInput(field, "is required for this authorization type");
+		}
+		if (value.length() > MAX_CREDENTIAL) {
+			throw new HandoffException.InvalidInput(field, "must be at most " + MAX_CREDENTIAL + " characters");
+		}
+		if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+			throw new HandoffException.InvalidInput(field, "must not contain line breaks or control characters");
+		}
+		return value;
+	}
+
+	private String sealHeaders(EndpointId id, Map<String, String> headers) {
+		return headers.isEmpty() ? null : box.encrypt(json.writeValueAsString(headers), context(id, "headers"));
+	}
+
+	private static String context(EndpointId id, String what) {
+		return "webhook_endpoints/" + id.value() + "/" + what;
+	}
+
+	private static <T> T or(T value, T fallback) {
+		return value == null ? fallback : value;
+	}
+}
