@@ -2,13 +2,13 @@ package io.handoff.inbox;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.handoff.platform.Timestamps;
 import io.handoff.platform.Caller;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.Page;
@@ -234,8 +234,7 @@ public class ChatService {
 		return chats.lock(workspace, id).orElseThrow(() -> new HandoffException.NotFound(field, "chat", id.value()));
 	}
 
-	// Events carry milliseconds; the stored and published instants are the same value.
 	private Instant now() {
-		return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+		return Timestamps.now(clock);
 	}
 }

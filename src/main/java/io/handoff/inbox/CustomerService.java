@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.handoff.platform.Timestamps;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.Page;
 import io.handoff.platform.PageRequest;
@@ -30,7 +31,7 @@ public class CustomerService {
 			throw new HandoffException.Conflict("phone", "customer " + existing.id() + " already has this number");
 		});
 		Customer customer = new Customer(CustomerId.next(), blankToNull(name), e164, PhoneNumbers.waId(e164),
-				clock.instant());
+				Timestamps.now(clock));
 		customers.insert(workspace, customer);
 		return customer;
 	}

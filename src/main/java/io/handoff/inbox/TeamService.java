@@ -9,6 +9,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.handoff.platform.Timestamps;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.Ids;
 import io.handoff.platform.Page;
@@ -47,7 +48,7 @@ public class TeamService {
 			throw new HandoffException.Conflict("number", e164 + " is already a business number of this workspace");
 		}
 		BusinessNumber number = new BusinessNumber(BusinessNumberId.next(), e164, details.displayName(),
-				blankToNull(details.wabaId()), blankToNull(details.phoneNumberId()), clock.instant());
+				blankToNull(details.wabaId()), blankToNull(details.phoneNumberId()), Timestamps.now(clock));
 		checkPhoneNumberId(number);
 		numbers.insert(workspace, number);
 		return number;
@@ -132,7 +133,7 @@ public class TeamService {
 		Map<BusinessNumberId, String> numberRoles = numberRoleIds(workspace, details.numberRoles());
 		MemberId id = MemberId.next();
 		members.insert(workspace, id, details.name(), details.email(), phoneOrNull(details.phone()), orgRole.id(),
-				clock.instant());
+				Timestamps.now(clock));
 		members.replaceNumberRoles(id, numberRoles);
 		return member(workspace, id, "id");
 	}
@@ -165,7 +166,7 @@ public class TeamService {
 			throw new HandoffException.Conflict("id",
 					"the member holds " + open + " open chat(s); reassign or unassign them first");
 		}
-		members.softDelete(workspace, id, clock.instant());
+		members.softDelete(workspace, id, Timestamps.now(clock));
 	}
 
 	/** Lets the member sign in to the web console with this password. */

@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.handoff.platform.Timestamps;
 import io.handoff.platform.Ids;
 import io.handoff.platform.WorkspaceId;
 
@@ -25,7 +26,7 @@ public class WorkspaceService {
 	@Transactional
 	public WorkspaceId create(String name) {
 		WorkspaceId id = WorkspaceId.next();
-		workspaces.insert(id, name, clock.instant());
+		workspaces.insert(id, name, Timestamps.now(clock));
 		for (Role.Base base : Role.Base.values()) {
 			roles.insert(id, new Role(Ids.next("role"), base.builtInName(), base, true));
 		}

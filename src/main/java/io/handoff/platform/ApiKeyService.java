@@ -39,7 +39,7 @@ public class ApiKeyService {
 		random.nextBytes(bytes);
 		String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 		String hint = key.substring(0, PREFIX.length() + 4) + "…" + key.substring(key.length() - 4);
-		ApiKey apiKey = new ApiKey(Ids.next("key"), name, hint, clock.instant(), null, null);
+		ApiKey apiKey = new ApiKey(Ids.next("key"), name, hint, Timestamps.now(clock), null, null);
 		keys.insert(workspace, apiKey, hash(key));
 		return new ApiKey.Created(apiKey, key);
 	}
@@ -51,7 +51,7 @@ public class ApiKeyService {
 	@Transactional
 	public ApiKey revoke(WorkspaceId workspace, String id) {
 		ApiKey key = keys.find(workspace, id).orElseThrow(() -> new HandoffException.NotFound("id", "API key", id));
-		keys.revoke(workspace, id, clock.instant());
+		keys.revoke(workspace, id, Timestamps.now(clock));
 		return keys.find(workspace, id).orElse(key);
 	}
 
@@ -61,7 +61,7 @@ public class ApiKeyService {
 			return Optional.empty();
 		}
 		return keys.findActiveByHash(hash(presented)).map(key -> {
-			Instant now = clock.instant();
+			Instant now = Timestamps.now(clock);
 			// Recording every use would turn each read into a write; a minute's precision is what users look at.
 			if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(TOUCH_INTERVAL))) {
 				keys.touch(key.id(), now);

@@ -139,7 +139,7 @@ public class WebhookSender {
 			try (Response response = http.newCall(request.build()).execute()) {
 				String excerpt = response.peekBody(excerptBytes).string();
 				Map<String, String> responseHeaders = new LinkedHashMap<>();
-				response.headers().forEach(h -> responseHeaders.merge(h.getFirst(), h.getSecond(), (a, b) -> a + ", " + b));
+				response.headers().forEach(h -> responseHeaders.merge(h.getFirst().toLowerCase(java.util.Locale.ROOT), h.getSecond(), (a, b) -> a + ", " + b));
 				return new Outcome(response.isSuccessful() ? OutcomeKind.SUCCESS : OutcomeKind.HTTP_ERROR,
 						response.code(), elapsed(started), responseHeaders, excerpt, null, sent);
 			}

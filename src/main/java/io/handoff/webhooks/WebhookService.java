@@ -79,7 +79,7 @@ public class WebhookService {
 		caller.requireManager();
 		WorkspaceId workspace = caller.workspaceId();
 		EndpointId id = EndpointId.next();
-		Instant now = clock.instant();
+		Instant now = Timestamps.now(clock);
 		if (settings.name() == null || settings.eventTypes() == null || settings.url() == null) {
 			String missing = settings.name() == null ? "name" : settings.url() == null ? "url" : "eventTypes";
 			throw new HandoffException.InvalidInput(missing, "is required");
@@ -121,7 +121,7 @@ public class WebhookService {
 						: rateLimit(settings.rateLimitPerSecond() == 0 ? null : settings.rateLimitPerSecond()),
 				or(settings.retryOnTimeout(), current.retryOnTimeout()), current.enabled(), current.disabledReason(),
 				current.disabledAt(), current.secretEnc(), current.previousSecretEnc(),
-				current.previousSecretExpiresAt(), current.createdAt(), clock.instant());
+				current.previousSecretExpiresAt(), current.createdAt(), Timestamps.now(clock));
 		endpoints.updateSettings(updated);
 		return view(updated);
 	}
@@ -150,7 +150,7 @@ public class WebhookService {
 		caller.requireManager();
 		stored(caller.workspaceId(), id);
 		endpoints.setEnabled(caller.workspaceId(), id, enabled, enabled ? null : "Disabled by " + caller.name(),
-				clock.instant());
+				Timestamps.now(clock));
 		return view(stored(caller.workspaceId(), id));
 	}
 
@@ -171,7 +171,7 @@ public class WebhookService {
 		caller.requireManager();
 		StoredEndpoint endpoint = endpoints.lock(caller.workspaceId(), id)
 			.orElseThrow(() -> new HandoffException.NotFound("id", "webhook endpoint", id.value()));
-		Instant now = clock.instant();
+		Instant now = Timestamps.now(clock);
 		String previous = box.decrypt(endpoint.secretEnc(), context(id, "secret"));
 		String secret = Signatures.newSecret();
 		Instant expires = now.plus(properties.secretRotationOverlap());
@@ -192,7 +192,7 @@ public class WebhookService {
 		ObjectNode event = json.createObjectNode();
 		event.put("id", eventId);
 		event.put("type", EventType.CHAT_ASSIGNED.wire());
-		event.put("timestamp", Timestamps.format(clock.instant()));
+		event.put("timestamp", Timestamps.format(Timestamps.now(clock)));
 		event.put("workspaceId", caller.workspaceId().value());
 		event.put("test", true);
 		event.set("data", example.get("data").deepCopy());
@@ -212,7 +212,7 @@ public class WebhookService {
 		List<String> secrets = new ArrayList<>();
 		secrets.add(box.decrypt(endpoint.secretEnc(), context(endpoint.id(), "secret")));
 		if (endpoint.previousSecretEnc() != null && endpoint.previousSecretExpiresAt() != null
-				&& endpoint.previousSecretExpiresAt().isAfter(clock.instant())) {
+				&& endpoint.previousSecretExpiresAt().isAfter(Timestamps.now(clock))) {
 			secrets.add(box.decrypt(endpoint.previousSecretEnc(), context(endpoint.id(), "previous-secret")));
 		}
 		return secrets;
