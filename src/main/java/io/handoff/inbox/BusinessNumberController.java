@@ -45,6 +45,7 @@ class BusinessNumberController {
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	BusinessNumber create(@AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateNumber request) {
+		caller.requireManager();
 		return team.createNumber(caller.workspaceId(), new TeamService.NumberDetails(request.number(),
 				request.displayName().strip(), request.wabaId(), request.phoneNumberId()));
 	}
@@ -63,6 +64,7 @@ class BusinessNumberController {
 	@PatchMapping("/{id}")
 	BusinessNumber update(@AuthenticationPrincipal Caller caller, @PathVariable BusinessNumberId id,
 			@Valid @RequestBody UpdateNumber request) {
+		caller.requireManager();
 		return team.updateNumber(caller.workspaceId(), id, new TeamService.NumberDetails(request.number(),
 				request.displayName(), request.wabaId(), request.phoneNumberId()));
 	}
@@ -70,6 +72,7 @@ class BusinessNumberController {
 	@DeleteMapping("/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void delete(@AuthenticationPrincipal Caller caller, @PathVariable BusinessNumberId id) {
+		caller.requireManager();
 		team.deleteNumber(caller.workspaceId(), id);
 	}
 }

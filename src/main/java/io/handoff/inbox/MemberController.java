@@ -55,6 +55,7 @@ class MemberController {
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	Member create(@AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateMember request) {
+		caller.requireManager();
 		return team.createMember(caller.workspaceId(), new TeamService.MemberDetails(request.name().strip(),
 				request.email().strip(), request.phone(), request.orgRole(), byNumber(request.numberRoles())));
 	}
@@ -74,6 +75,7 @@ class MemberController {
 	@PatchMapping("/{id}")
 	Member update(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id,
 			@Valid @RequestBody UpdateMember request) {
+		caller.requireManager();
 		return team.updateMember(caller.workspaceId(), id,
 				new TeamService.MemberDetails(request.name(), request.email(), request.phone(), request.orgRole(),
 						request.numberRoles() == null ? null : byNumber(request.numberRoles())));
@@ -82,6 +84,7 @@ class MemberController {
 	@DeleteMapping("/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void delete(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id) {
+		caller.requireManager();
 		team.deleteMember(caller.workspaceId(), id);
 	}
 

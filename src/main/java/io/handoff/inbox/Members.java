@@ -93,6 +93,21 @@ class Members {
 			.list()).stream().findFirst();
 	}
 
+	/** The member's name and what their workspace role may do, unless they were deleted. */
+	Optional<Access> access(WorkspaceId workspace, MemberId id) {
+		return jdbc.sql("""
+				SELECT m.name, r.base FROM members m JOIN roles r ON r.id = m.org_role_id
+				WHERE m.workspace_id = :workspace AND m.id = :id AND m.deleted_at IS NULL
+				""")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.query((rs, n) -> new Access(rs.getString("name"), Role.Base.fromDb(rs.getString("base"))))
+			.optional();
+	}
+
+	record Access(String name, Role.Base base) {
+	}
+
 	Optional<MemberId> findIdByEmail(WorkspaceId workspace, String email) {
 		return jdbc.sql("""
 				SELECT id FROM members

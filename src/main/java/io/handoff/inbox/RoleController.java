@@ -40,6 +40,7 @@ class RoleController {
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	Role create(@AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateRole request) {
+		caller.requireManager();
 		return team.createRole(caller.workspaceId(), request.name().strip(), request.base());
 	}
 }

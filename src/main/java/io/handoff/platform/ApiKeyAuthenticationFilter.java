@@ -21,8 +21,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
-	static final String WORKSPACE_ADMIN = "WORKSPACE_ADMIN";
-
 	private final ApiKeyService apiKeys;
 	private final Problems problems;
 
@@ -46,9 +44,9 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 					"The API key is not valid or has been revoked"));
 			return;
 		}
-		// An API key acts for its workspace with the rights of a Team Lead: it may manage settings.
+		// Services check Caller.manager themselves; the authority mirrors it for Spring Security's own rules.
 		var authentication = UsernamePasswordAuthenticationToken.authenticated(caller.get(), null,
-				List.of(new SimpleGrantedAuthority(WORKSPACE_ADMIN)));
+				List.of(new SimpleGrantedAuthority(caller.get().manager() ? "ROLE_MANAGER" : "ROLE_MEMBER")));
 		SecurityContextHolder.getContext().setAuthentication(authentication);
 		chain.doFilter(request, response);
 	}

@@ -16,7 +16,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Create, list and revoke the workspace's API keys. A new key's value is in the creation answer and nowhere else. */
+/**
+ * Create, list and revoke API keys: Owners, Team Leads and workspace keys only. A new key's value is in the creation
+ * answer and nowhere else.
+ */
 @RestController
 @RequestMapping("/api/v1/api-keys")
 class ApiKeyController {
@@ -29,23 +32,27 @@ class ApiKeyController {
 		this.properties = properties;
 	}
 
-	record CreateApiKey(@NotBlank @Size(max = 100) String name) {
+	/** @param memberId the member the key acts for; absent for a workspace key */
+	record CreateApiKey(@NotBlank @Size(max = 100) String name, String memberId) {
 	}
 
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	ApiKey.Created create(@AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateApiKey request) {
-		return apiKeys.create(caller.workspaceId(), request.name().strip());
+		caller.requireManager();
+		return apiKeys.create(caller.workspaceId(), request.name().strip(), request.memberId());
 	}
 
 	@GetMapping
 	Page<ApiKey> list(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) Integer limit,
 			@RequestParam(required = false) String after) {
+		caller.requireManager();
 		return apiKeys.list(caller.workspaceId(), PageRequest.of(limit, after, properties.api()));
 	}
 
 	@DeleteMapping("/{id}")
 	ApiKey revoke(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+		caller.requireManager();
 		return apiKeys.revoke(caller.workspaceId(), id);
 	}
 }

@@ -15,8 +15,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Workspace API keys: {@code hk_} followed by 32 random bytes in base64url. Only the SHA-256 of a key is stored: the
- * keys are random enough that a slow password hash would add nothing but latency to every request.
+ * API keys: {@code hk_} followed by 32 random bytes in base64url. Only the SHA-256 of a key is stored: the keys are
+ * random enough that a slow password hash would add nothing but latency to every request. A workspace key acts with
+ * the rights of a Team Lead; a member's key acts as that member, with their role, and stops working when the member
+ * is removed.
  */
 @Service
 public class ApiKeyService {
@@ -25,21 +27,33 @@ public class ApiKeyService {
 	private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
 	private final ApiKeys keys;
+	private final MemberDirectory members;
 	private final Clock clock;
 	private final SecureRandom random = new SecureRandom();
 
-	ApiKeyService(ApiKeys keys, Clock clock) {
+	ApiKeyService(ApiKeys keys, MemberDirectory members, Clock clock) {
 		this.keys = keys;
+		this.members = members;
 		this.clock = clock;
 	}
 
+	/** Creates a workspace key. */
 	@Transactional
 	public ApiKey.Created create(WorkspaceId workspace, String name) {
+		return create(workspace, name, null);
+	}
+
+	/** Creates a key that acts for {@code memberId}, or a workspace key when it is null. */
+	@Transactional
+	public ApiKey.Created create(WorkspaceId workspace, String name, String memberId) {
+		if (memberId != null && members.asCaller(workspace, memberId).isEmpty()) {
+			throw new HandoffException.NotFound("memberId", "member", memberId);
+		}
 		byte[] bytes = new byte[32];
 		random.nextBytes(bytes);
 		String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 		String hint = key.substring(0, PREFIX.length() + 4) + "…" + key.substring(key.length() - 4);
-		ApiKey apiKey = new ApiKey(Ids.next("key"), name, hint, Timestamps.now(clock), null, null);
+		ApiKey apiKey = new ApiKey(Ids.next("key"), name, hint, memberId, Timestamps.now(clock), null, null);
 		keys.insert(workspace, apiKey, hash(key));
 		return new ApiKey.Created(apiKey, key);
 	}
@@ -60,13 +74,16 @@ public class ApiKeyService {
 		if (presented == null || !presented.startsWith(PREFIX) || presented.length() > 100) {
 			return Optional.empty();
 		}
-		return keys.findActiveByHash(hash(presented)).map(key -> {
+		return keys.findActiveByHash(hash(presented)).flatMap(key -> {
+			Optional<Caller> caller = key.memberId() == null
+					? Optional.of(new Caller(key.workspace(), Caller.Kind.API_KEY, key.id(), key.name(), true))
+					: members.asCaller(key.workspace(), key.memberId());
 			Instant now = Timestamps.now(clock);
 			// Recording every use would turn each read into a write; a minute's precision is what users look at.
-			if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(TOUCH_INTERVAL))) {
+			if (caller.isPresent() && (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(TOUCH_INTERVAL)))) {
 				keys.touch(key.id(), now);
 			}
-			return new Caller(key.workspace(), Caller.Kind.API_KEY, key.id(), key.name(), true);
+			return caller;
 		});
 	}
 

@@ -21,9 +21,10 @@ class ApiKeys {
 
 	void insert(WorkspaceId workspace, ApiKey key, String hash) {
 		jdbc.sql("""
-				INSERT INTO api_keys (id, workspace_id, name, hint, key_hash, created_at)
-				VALUES (:id, :workspace, :name, :hint, :hash, :createdAt)
+				INSERT INTO api_keys (id, workspace_id, name, hint, key_hash, member_id, created_at)
+				VALUES (:id, :workspace, :name, :hint, :hash, :member, :createdAt)
 				""")
+			.param("member", key.memberId())
 			.param("id", key.id())
 			.param("workspace", workspace.value())
 			.param("name", key.name())
@@ -67,12 +68,12 @@ class ApiKeys {
 
 	Optional<Active> findActiveByHash(String hash) {
 		return jdbc.sql("""
-				SELECT id, workspace_id, name, last_used_at FROM api_keys
+				SELECT id, workspace_id, name, member_id, last_used_at FROM api_keys
 				WHERE key_hash = :hash AND revoked_at IS NULL
 				""")
 			.param("hash", hash)
 			.query((rs, n) -> new Active(rs.getString("id"), new WorkspaceId(rs.getString("workspace_id")),
-					rs.getString("name"), SqlValues.instant(rs, "last_used_at")))
+					rs.getString("name"), rs.getString("member_id"), SqlValues.instant(rs, "last_used_at")))
 			.optional();
 	}
 
@@ -83,11 +84,11 @@ class ApiKeys {
 			.update();
 	}
 
-	record Active(String id, WorkspaceId workspace, String name, Instant lastUsedAt) {
+	record Active(String id, WorkspaceId workspace, String name, String memberId, Instant lastUsedAt) {
 	}
 
 	private static ApiKey map(ResultSet rs, int row) throws SQLException {
-		return new ApiKey(rs.getString("id"), rs.getString("name"), rs.getString("hint"),
+		return new ApiKey(rs.getString("id"), rs.getString("name"), rs.getString("hint"), rs.getString("member_id"),
 				SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "last_used_at"), SqlValues.instant(rs, "revoked_at"));
 	}
 

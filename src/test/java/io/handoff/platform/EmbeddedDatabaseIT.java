@@ -61,6 +61,8 @@ class EmbeddedDatabaseIT {
 			Api api = new Api("http://localhost:" + port(app), key);
 			assertThat(api.get("/api/v1/chats?status=open").json().get("data").size()).isGreaterThanOrEqualTo(10);
 			assertThat(Files.exists(dataDir.resolve("demo-credentials.properties"))).isTrue();
+			// With the embedded database the encryption key for secrets is generated beside it.
+			assertThat(dataDir.resolve("secrets.key")).content().matches("[A-Za-z0-9+/]{43}=\\s*");
 		}
 
 		try (ConfigurableApplicationContext app = start(dataDir)) {

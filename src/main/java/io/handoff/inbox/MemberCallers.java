@@ -1,0 +1,27 @@
+package io.handoff.inbox;
+
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+
+import io.handoff.platform.Caller;
+import io.handoff.platform.MemberDirectory;
+import io.handoff.platform.WorkspaceId;
+
+/** Tells the security layer who a member is and whether their role lets them manage settings. */
+@Component
+class MemberCallers implements MemberDirectory {
+
+	private final Members members;
+
+	MemberCallers(Members members) {
+		this.members = members;
+	}
+
+	@Override
+	public Optional<Caller> asCaller(WorkspaceId workspace, String memberId) {
+		return members.access(workspace, new MemberId(memberId))
+			.map(access -> new Caller(workspace, Caller.Kind.MEMBER, memberId, access.name(),
+					access.base().managesSettings()));
+	}
+}

@@ -1,0 +1,13 @@
+package io.handoff.platform;
+
+import java.util.Optional;
+
+/**
+ * What the security layer needs to know of a team member, answered by the inbox module, which owns members and roles.
+ * Keeping it an interface here lets platform authenticate members without depending on the inbox.
+ */
+public interface MemberDirectory {
+
+	/** The member as a caller, if they exist (and are not deleted) in the workspace. */
+	Optional<Caller> asCaller(WorkspaceId workspace, String memberId);
+}
