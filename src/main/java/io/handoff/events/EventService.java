@@ -1,10 +1,14 @@
 package io.handoff.events;
 
+import java.time.Instant;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+
+import tools.jackson.databind.node.ObjectNode;
 
 import io.handoff.inbox.ChatAssignmentChanged;
 import io.handoff.platform.HandoffException;
@@ -21,11 +25,13 @@ public class EventService {
 
 	private final Events events;
 	private final Payloads payloads;
+	private final EventCatalog catalog;
 	private final ApplicationEventPublisher publisher;
 
-	EventService(Events events, Payloads payloads, ApplicationEventPublisher publisher) {
+	EventService(Events events, Payloads payloads, EventCatalog catalog, ApplicationEventPublisher publisher) {
 		this.events = events;
 		this.payloads = payloads;
+		this.catalog = catalog;
 		this.publisher = publisher;
 	}
 
@@ -34,12 +40,43 @@ public class EventService {
 	void on(ChatAssignmentChanged change) {
 		EventType type = change.unassigned() ? EventType.CHAT_UNASSIGNED : EventType.CHAT_ASSIGNED;
 		EventId id = EventId.next();
-		String payload = payloads.envelope(id, type, change.occurredAt(), change.workspaceId().value(),
+		String payload = payloads.envelope(id, type, change.occurredAt(), change.workspaceId().value(), false,
 				payloads.assignment(change));
 		Event event = new Event(id, type, change.chatId().value(), change.sequence(),
-				change.business().id().value(), change.occurredAt(), payload);
-		events.insert(change.workspaceId(), event);
-		publisher.publishEvent(new EventRecorded(change.workspaceId(), event));
+				change.business().id().value(), change.occurredAt(), false, payload);
+		record(change.workspaceId(), event);
+	}
+
+	/**
+	 * Records an event about Handoff itself ({@code endpoint.disabled}, {@code delivery.exhausted}) with the given
+	 * {@code data}, in the caller's transaction.
+	 */
+	@Transactional
+	public Event recordSystemEvent(WorkspaceId workspace, EventType type, ObjectNode data, Instant at) {
+		EventId id = EventId.next();
+		Event event = new Event(id, type, null, null, null, at, false,
+				payloads.envelope(id, type, at, workspace.value(), false, data));
+		record(workspace, event);
+		return event;
+	}
+
+	/**
+	 * Records the example of {@code type}, marked {@code "test": true}, for a test send. It is kept with the
+	 * deliveries it has but left out of the event log, and nothing is fanned out for it.
+	 */
+	@Transactional
+	public Event recordTestEvent(WorkspaceId workspace, EventType type, Instant at) {
+		EventId id = EventId.next();
+		ObjectNode data = (ObjectNode) catalog.entry(type).example().get("data").deepCopy();
+		Event event = new Event(id, type, null, null, null, at, true,
+				payloads.envelope(id, type, at, workspace.value(), true, data));
+		events.insert(workspace, event);
+		return event;
+	}
+
+	private void record(WorkspaceId workspace, Event event) {
+		events.insert(workspace, event);
+		publisher.publishEvent(new EventRecorded(workspace, event));
 	}
 
 	public Event get(WorkspaceId workspace, EventId id) {

@@ -24,9 +24,11 @@ class Events {
 
 	void insert(WorkspaceId workspace, Event event) {
 		jdbc.sql("""
-				INSERT INTO events (id, workspace_id, type, chat_id, sequence, business_number_id, payload, occurred_at)
-				VALUES (:id, :workspace, :type, :chat, :sequence, :number, :payload, :occurredAt)
+				INSERT INTO events (id, workspace_id, type, chat_id, sequence, business_number_id, payload, occurred_at,
+				                    test)
+				VALUES (:id, :workspace, :type, :chat, :sequence, :number, :payload, :occurredAt, :test)
 				""")
+			.param("test", event.test())
 			.param("id", event.id().value())
 			.param("workspace", workspace.value())
 			.param("type", event.type().wire())
@@ -50,7 +52,7 @@ class Events {
 	List<Event> list(WorkspaceId workspace, EventType type, String chatId, PageRequest page) {
 		return jdbc.sql("""
 				SELECT * FROM events
-				WHERE workspace_id = :workspace
+				WHERE workspace_id = :workspace AND NOT test
 				  AND (CAST(:type AS text) IS NULL OR type = :type)
 				  AND (CAST(:chat AS text) IS NULL OR chat_id = :chat)
 				  AND (CAST(:after AS text) IS NULL
@@ -69,6 +71,6 @@ class Events {
 	private static Event map(ResultSet rs, int row) throws SQLException {
 		return new Event(new EventId(rs.getString("id")), EventType.fromWire(rs.getString("type")).orElseThrow(),
 				rs.getString("chat_id"), rs.getObject("sequence", Long.class), rs.getString("business_number_id"),
-				SqlValues.instant(rs, "occurred_at"), rs.getString("payload"));
+				SqlValues.instant(rs, "occurred_at"), rs.getBoolean("test"), rs.getString("payload"));
 	}
 }

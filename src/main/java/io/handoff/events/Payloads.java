@@ -25,12 +25,15 @@ class Payloads {
 		this.json = json;
 	}
 
-	String envelope(EventId id, EventType type, Instant at, String workspaceId, ObjectNode data) {
+	String envelope(EventId id, EventType type, Instant at, String workspaceId, boolean test, ObjectNode data) {
 		ObjectNode envelope = json.createObjectNode();
 		envelope.put("id", id.value());
 		envelope.put("type", type.wire());
 		envelope.put("timestamp", Timestamps.format(at));
 		envelope.put("workspaceId", workspaceId);
+		if (test) {
+			envelope.put("test", true);
+		}
 		envelope.set("data", data);
 		return json.writeValueAsString(envelope);
 	}

@@ -48,7 +48,8 @@ class WebSecurityConfiguration {
 	@Order(2)
 	SecurityFilterChain publicSecurity(HttpSecurity http, Problems problems) throws Exception {
 		http.authorizeHttpRequests(auth -> auth
-			.requestMatchers("/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs/**",
+			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/v3/api-docs",
+					"/v3/api-docs/**",
 					"/swagger-ui.html", "/swagger-ui/**", "/error")
 			.permitAll()
 			.anyRequest()

@@ -15,13 +15,15 @@ import io.handoff.inbox.BusinessNumberId;
  * @param businessNumberIds the numbers whose events it receives; empty when {@code allBusinessNumbers}
  * @param eventTypes the event types it subscribes to, such as {@code chat.assigned}
  * @param rateLimitPerSecond the most requests per second it is sent; null for no limit
+ * @param retrySchedule delays between attempts, such as {@code 5s}, {@code 5m}; empty for the workspace default
  * @param disabledReason why it is disabled, when it is
+ * @param failingSince when its current run of failures began; null while it succeeds
  */
 public record Endpoint(EndpointId id, String name, String url, boolean allBusinessNumbers,
 		List<BusinessNumberId> businessNumberIds, List<String> eventTypes, Map<String, String> headers,
 		AuthView auth, BodyFormat bodyFormat, Ordering ordering, Integer rateLimitPerSecond,
-		boolean retryOnTimeout, boolean enabled, String disabledReason, Instant disabledAt, Instant createdAt,
-		Instant updatedAt) {
+		boolean retryOnTimeout, List<String> retrySchedule, boolean enabled, String disabledReason,
+		Instant disabledAt, Instant failingSince, Instant createdAt, Instant updatedAt) {
 
 	/** How the receiver authenticates Handoff, without the secret part. */
 	public record AuthView(AuthType type, String username) {

@@ -30,10 +30,12 @@ class Endpoints {
 		jdbc.sql("""
 				INSERT INTO webhook_endpoints (id, workspace_id, name, url, all_business_numbers, business_number_ids,
 				    event_types, headers_enc, auth_type, auth_username, auth_secret_enc, body_format, ordering,
-				    rate_limit_per_second, retry_on_timeout, enabled, secret_enc, created_at, updated_at)
+				    rate_limit_per_second, retry_on_timeout, retry_schedule, enabled, secret_enc, created_at, updated_at)
 				VALUES (:id, :workspace, :name, :url, :all, :numbers, :types, :headers, :authType, :authUsername,
-				    :authSecret, :bodyFormat, :ordering, :rateLimit, :retryOnTimeout, :enabled, :secret, :at, :at)
+				    :authSecret, :bodyFormat, :ordering, :rateLimit, :retryOnTimeout, :schedule, :enabled, :secret,
+				    :at, :at)
 				""")
+			.param("schedule", e.retrySchedule().isEmpty() ? null : e.retrySchedule().toArray(String[]::new))
 			.param("id", e.id().value())
 			.param("workspace", e.workspaceId().value())
 			.param("name", e.name())
@@ -62,9 +64,11 @@ class Endpoints {
 				    business_number_ids = :numbers, event_types = :types, headers_enc = :headers,
 				    auth_type = :authType, auth_username = :authUsername, auth_secret_enc = :authSecret,
 				    body_format = :bodyFormat, ordering = :ordering, rate_limit_per_second = :rateLimit,
-				    retry_on_timeout = :retryOnTimeout, updated_at = :at, version = version + 1
+				    retry_on_timeout = :retryOnTimeout, retry_schedule = :schedule, updated_at = :at,
+				    version = version + 1
 				WHERE workspace_id = :workspace AND id = :id
 				""")
+			.param("schedule", e.retrySchedule().isEmpty() ? null : e.retrySchedule().toArray(String[]::new))
 			.param("id", e.id().value())
 			.param("workspace", e.workspaceId().value())
 			.param("name", e.name())
@@ -85,9 +89,11 @@ class Endpoints {
 	}
 
 	void setEnabled(WorkspaceId workspace, EndpointId id, boolean enabled, String reason, Instant at) {
+		// Enabling starts health afresh: the failures before the pause do not count toward disabling it again.
 		jdbc.sql("""
 				UPDATE webhook_endpoints SET enabled = :enabled, disabled_reason = :reason,
 				    disabled_at = CASE WHEN :enabled THEN NULL ELSE CAST(:at AS timestamptz) END,
+				    failing_since = CASE WHEN :enabled THEN NULL ELSE failing_since END,
 				    updated_at = :at, version = version + 1
 				WHERE workspace_id = :workspace AND id = :id
 				""")
@@ -152,6 +158,53 @@ class Endpoints {
 			.update() == 1;
 	}
 
+	/** Enabled endpoints subscribed to {@code type} for events of {@code numberId} (null: not about a number). */
+	List<StoredEndpoint> subscribers(WorkspaceId workspace, String type, String numberId) {
+		return jdbc.sql("""
+				SELECT * FROM webhook_endpoints
+				WHERE workspace_id = :workspace AND enabled AND :type = ANY (event_types)
+				  AND (all_business_numbers OR CAST(:number AS text) IS NULL OR :number = ANY (business_number_ids))
+				""")
+			.param("workspace", workspace.value())
+			.param("type", type)
+			.param("number", numberId)
+			.query(Endpoints::map)
+			.list();
+	}
+
+	void recordSuccess(EndpointId id) {
+		jdbc.sql("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = :id AND failing_since IS NOT NULL")
+			.param("id", id.value())
+			.update();
+	}
+
+	/** Notes a failure and answers when the current run of failures began. */
+	Instant recordFailure(EndpointId id, Instant at) {
+		return jdbc.sql("""
+				UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, :at) WHERE id = :id
+				RETURNING failing_since
+				""")
+			.param("id", id.value())
+			.param("at", SqlValues.timestamp(at))
+			.query((rs, n) -> SqlValues.instant(rs, "failing_since"))
+			.optional()
+			.orElse(at);
+	}
+
+	/** Disables an enabled endpoint; false when it was already disabled (or is gone). */
+	boolean disableIfEnabled(WorkspaceId workspace, EndpointId id, String reason, Instant at) {
+		return jdbc.sql("""
+				UPDATE webhook_endpoints SET enabled = false, disabled_reason = :reason, disabled_at = :at,
+				    updated_at = :at, version = version + 1
+				WHERE workspace_id = :workspace AND id = :id AND enabled
+				""")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.param("reason", reason)
+			.param("at", SqlValues.timestamp(at))
+			.update() == 1;
+	}
+
 	private static StoredEndpoint map(ResultSet rs, int row) throws SQLException {
 		return new StoredEndpoint(new EndpointId(rs.getString("id")), new WorkspaceId(rs.getString("workspace_id")),
 				rs.getString("name"), rs.getString("url"), rs.getBoolean("all_business_numbers"),
@@ -161,8 +214,8 @@ class Endpoints {
 				rs.getString("auth_secret_enc"), Endpoint.BodyFormat.valueOf(rs.getString("body_format").toUpperCase()),
 				Endpoint.Ordering.valueOf(rs.getString("ordering").toUpperCase()),
 				rs.getObject("rate_limit_per_second", Integer.class), rs.getBoolean("retry_on_timeout"),
-				rs.getBoolean("enabled"), rs.getString("disabled_reason"), SqlValues.instant(rs, "disabled_at"),
-				rs.getString("secret_enc"), rs.getString("previous_secret_enc"),
+				strings(rs.getArray("retry_schedule")), rs.getBoolean("enabled"), rs.getString("disabled_reason"),
+				SqlValues.instant(rs, "disabled_at"), SqlValues.instant(rs, "failing_since"), rs.getString("secret_enc"), rs.getString("previous_secret_enc"),
 				SqlValues.instant(rs, "previous_secret_expires_at"), SqlValues.instant(rs, "created_at"),
 				SqlValues.instant(rs, "updated_at"));
 	}

@@ -36,11 +36,12 @@ class WebhookController {
 
 	record Settings(String name, String url, List<String> businessNumbers, List<String> eventTypes,
 			Map<String, String> headers, EndpointSettings.Auth auth, Endpoint.BodyFormat bodyFormat,
-			Endpoint.Ordering ordering, Integer rateLimitPerSecond, Boolean retryOnTimeout) {
+			Endpoint.Ordering ordering, Integer rateLimitPerSecond, Boolean retryOnTimeout,
+			List<String> retrySchedule) {
 
 		EndpointSettings toSettings() {
 			return new EndpointSettings(name, url, businessNumbers, eventTypes, headers, auth, bodyFormat, ordering,
-					rateLimitPerSecond, retryOnTimeout);
+					rateLimitPerSecond, retryOnTimeout, retrySchedule);
 		}
 	}
 
@@ -92,11 +93,5 @@ class WebhookController {
 	@PostMapping("/{id}/secret/rotate")
 	WebhookService.Secrets rotate(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id) {
 		return webhooks.rotateSecret(caller, id);
-	}
-
-	/** Sends an example chat.assigned now and answers with what the receiver said. */
-	@PostMapping("/{id}/test")
-	WebhookSender.Outcome test(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id) {
-		return webhooks.sendTest(caller, id);
 	}
 }

@@ -1,27 +1,27 @@
 package io.handoff.webhooks;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
-import io.handoff.events.EventCatalog;
 import io.handoff.events.EventType;
 import io.handoff.inbox.BusinessNumberId;
 import io.handoff.inbox.TeamService;
 import io.handoff.platform.Caller;
 import io.handoff.platform.HandoffException;
-import io.handoff.platform.Ids;
 import io.handoff.platform.Page;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SecretBox;
@@ -38,25 +38,23 @@ public class WebhookService {
 	static final int MAX_NAME = 100;
 	static final int MAX_CREDENTIAL = 1024;
 	static final int MAX_RATE_LIMIT = 1000;
+	static final int MAX_RETRIES = 20;
+	static final Duration MAX_RETRY_DELAY = Duration.ofHours(24);
 
 	private final Endpoints endpoints;
 	private final TeamService team;
 	private final UrlGuard guard;
 	private final SecretBox box;
-	private final WebhookSender sender;
-	private final EventCatalog catalog;
 	private final WebhookProperties properties;
 	private final JsonMapper json;
 	private final Clock clock;
 
-	WebhookService(Endpoints endpoints, TeamService team, UrlGuard guard, SecretBox box, WebhookSender sender,
-			EventCatalog catalog, WebhookProperties properties, JsonMapper json, Clock clock) {
+	WebhookService(Endpoints endpoints, TeamService team, UrlGuard guard, SecretBox box,
+			WebhookProperties properties, JsonMapper json, Clock clock) {
 		this.endpoints = endpoints;
 		this.team = team;
 		this.guard = guard;
 		this.box = box;
-		this.sender = sender;
-		this.catalog = catalog;
 		this.properties = properties;
 		this.json = json;
 		this.clock = clock;
@@ -93,8 +91,8 @@ public class WebhookService {
 				eventTypes(settings.eventTypes()), sealHeaders(id, Headers.validate(settings.headers())), auth.type(),
 				username(auth), sealAuth(id, auth), or(settings.bodyFormat(), Endpoint.BodyFormat.JSON),
 				or(settings.ordering(), Endpoint.Ordering.NONE), rateLimit(settings.rateLimitPerSecond()),
-				or(settings.retryOnTimeout(), true), true, null, null, box.encrypt(secret, context(id, "secret")),
-				null, null, now, now);
+				or(settings.retryOnTimeout(), true), retrySchedule(settings.retrySchedule()), true, null, null, null,
+				box.encrypt(secret, context(id, "secret")), null, null, now, now);
 		endpoints.insert(stored);
 		return new Created(view(stored), secret);
 	}
@@ -119,8 +117,10 @@ public class WebhookService {
 				or(settings.bodyFormat(), current.bodyFormat()), or(settings.ordering(), current.ordering()),
 				settings.rateLimitPerSecond() == null ? current.rateLimitPerSecond()
 						: rateLimit(settings.rateLimitPerSecond() == 0 ? null : settings.rateLimitPerSecond()),
-				or(settings.retryOnTimeout(), current.retryOnTimeout()), current.enabled(), current.disabledReason(),
-				current.disabledAt(), current.secretEnc(), current.previousSecretEnc(),
+				or(settings.retryOnTimeout(), current.retryOnTimeout()),
+				settings.retrySchedule() == null ? current.retrySchedule() : retrySchedule(settings.retrySchedule()),
+				current.enabled(), current.disabledReason(), current.disabledAt(), current.failingSince(),
+				current.secretEnc(), current.previousSecretEnc(),
 				current.previousSecretExpiresAt(), current.createdAt(), Timestamps.now(clock));
 		endpoints.updateSettings(updated);
 		return view(updated);
@@ -181,22 +181,60 @@ public class WebhookService {
 	}
 
 	/**
-	 * Sends an example {@code chat.assigned}, marked {@code "test": true}, to the endpoint now, signed and guarded
-	 * exactly as real deliveries are, and reports the outcome.
+	 * An endpoint as the delivery engine needs it: its settings and, unsealed, what it takes to reach it.
+	 *
+	 * @param retrySchedule the endpoint's own delays between attempts; empty for the default
 	 */
-	public WebhookSender.Outcome sendTest(Caller caller, EndpointId id) {
+	public record DeliveryTarget(EndpointId id, WorkspaceId workspaceId, String name, String url, boolean enabled,
+			boolean ordered, Integer rateLimitPerSecond, boolean retryOnTimeout, List<Duration> retrySchedule,
+			WebhookSender.Target target) {
+	}
+
+	/** An endpoint that wants an event; {@code ordered} when it takes each chat's events strictly in order. */
+	public record Subscriber(EndpointId id, boolean ordered) {
+	}
+
+	/** The enabled endpoints that want this event: its type, and its business number if it has one. */
+	public List<Subscriber> subscribers(WorkspaceId workspace, EventType type, String businessNumberId) {
+		return endpoints.subscribers(workspace, type.wire(), businessNumberId)
+			.stream()
+			.map(e -> new Subscriber(e.id(), e.ordering() == Endpoint.Ordering.PER_CHAT))
+			.toList();
+	}
+
+	/** The endpoint for sending to, whoever asks: for the delivery engine, never for showing to users. */
+	public Optional<DeliveryTarget> deliveryTarget(WorkspaceId workspace, EndpointId id) {
+		return endpoints.find(workspace, id).map(this::deliveryTarget);
+	}
+
+	/** The endpoint for a user who may manage it, to send to on their request (tests, resends). */
+	public DeliveryTarget deliveryTarget(Caller caller, EndpointId id) {
 		caller.requireManager();
-		StoredEndpoint endpoint = stored(caller.workspaceId(), id);
-		ObjectNode example = (ObjectNode) catalog.entry(EventType.CHAT_ASSIGNED).example();
-		String eventId = Ids.next("evt");
-		ObjectNode event = json.createObjectNode();
-		event.put("id", eventId);
-		event.put("type", EventType.CHAT_ASSIGNED.wire());
-		event.put("timestamp", Timestamps.format(Timestamps.now(clock)));
-		event.put("workspaceId", caller.workspaceId().value());
-		event.put("test", true);
-		event.set("data", example.get("data").deepCopy());
-		return sender.send(target(endpoint), eventId, json.writeValueAsString(event));
+		return deliveryTarget(stored(caller.workspaceId(), id));
+	}
+
+	/** An attempt succeeded: the endpoint is healthy again. */
+	@Transactional
+	public void recordSuccess(EndpointId id) {
+		endpoints.recordSuccess(id);
+	}
+
+	/** An attempt failed; answers since when the endpoint has been failing without a success. */
+	@Transactional
+	public Instant recordFailure(EndpointId id, Instant at) {
+		return endpoints.recordFailure(id, at);
+	}
+
+	/** Disables an endpoint for the engine's own reasons; false when it was disabled already. */
+	@Transactional
+	public boolean disableAutomatically(WorkspaceId workspace, EndpointId id, String reason) {
+		return endpoints.disableIfEnabled(workspace, id, reason, Timestamps.now(clock));
+	}
+
+	private DeliveryTarget deliveryTarget(StoredEndpoint e) {
+		return new DeliveryTarget(e.id(), e.workspaceId(), e.name(), e.url(), e.enabled(),
+				e.ordering() == Endpoint.Ordering.PER_CHAT, e.rateLimitPerSecond(), e.retryOnTimeout(),
+				e.retrySchedule().stream().map(DurationStyle::detectAndParse).toList(), target(e));
 	}
 
 	/** How to reach and sign for an endpoint, secrets unsealed: for sending only, never for showing. */
@@ -223,8 +261,8 @@ public class WebhookService {
 		openHeaders(e).forEach((name, value) -> shown.put(name, Headers.mask(name, value)));
 		return new Endpoint(e.id(), e.name(), e.url(), e.allBusinessNumbers(), e.businessNumberIds(), e.eventTypes(),
 				shown, new Endpoint.AuthView(e.authType(), e.authUsername()), e.bodyFormat(), e.ordering(),
-				e.rateLimitPerSecond(), e.retryOnTimeout(), e.enabled(), e.disabledReason(), e.disabledAt(),
-				e.createdAt(), e.updatedAt());
+				e.rateLimitPerSecond(), e.retryOnTimeout(), e.retrySchedule(), e.enabled(), e.disabledReason(),
+				e.disabledAt(), e.failingSince(), e.createdAt(), e.updatedAt());
 	}
 
 	private Map<String, String> openHeaders(StoredEndpoint e) {
@@ -266,6 +304,31 @@ public class WebhookService {
 			types.add(type);
 		}
 		return List.copyOf(types);
+	}
+
+	private static List<String> retrySchedule(List<String> given) {
+		if (given == null) {
+			return List.of();
+		}
+		if (given.size() > MAX_RETRIES) {
+			throw new HandoffException.InvalidInput("retrySchedule", "at most " + MAX_RETRIES + " retries");
+		}
+		List<String> schedule = new ArrayList<>();
+		for (int i = 0; i < given.size(); i++) {
+			String field = "retrySchedule[" + i + "]";
+			Duration delay;
+			try {
+				delay = DurationStyle.detectAndParse(given.get(i) == null ? "" : given.get(i).strip());
+			}
+			catch (IllegalArgumentException e) {
+				throw new HandoffException.InvalidInput(field, "is not a duration such as 30s, 5m or 2h");
+			}
+			if (delay.isNegative() || delay.compareTo(MAX_RETRY_DELAY) > 0) {
+				throw new HandoffException.InvalidInput(field, "must be between 0s and 24h");
+			}
+			schedule.add(given.get(i).strip());
+		}
+		return List.copyOf(schedule);
 	}
 
 	private static String name(String name) {

@@ -18,7 +18,8 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "handoff.demo=false", "handoff.data-dir=target/test-data",
 				"handoff.secrets.key=dGVzdC1rZXktZm9yLWhhbmRvZmYtdGVzdHMtMzJieXQ=",
-				"handoff.webhooks.allowed-networks=127.0.0.0/8,::1/128" })
+				"handoff.webhooks.allowed-networks=127.0.0.0/8,::1/128", "handoff.delivery.poll-interval=100ms",
+				"handoff.delivery.lease-check-interval=200ms", "handoff.delivery.node-id=test-node" })
 @Import(TestSupportConfiguration.class)
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface IntegrationTest {

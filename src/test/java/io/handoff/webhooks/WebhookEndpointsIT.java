@@ -40,6 +40,9 @@ class WebhookEndpointsIT {
 	WebhookService webhooks;
 
 	@Autowired
+	io.handoff.delivery.DeliveryService deliveryService;
+
+	@Autowired
 	JdbcClient jdbc;
 
 	@Autowired
@@ -188,7 +191,7 @@ class WebhookEndpointsIT {
 
 		// During the overlap both secrets sign, so receivers can switch at their own pace.
 		receiver.enqueue(new MockResponse.Builder().code(204).build());
-		assertThat(api.post("/api/v1/webhooks/" + id + "/test", null).json().get("kind").asString()).isEqualTo("success");
+		assertThat(api.post("/api/v1/webhooks/" + id + "/test", null).json().at("/outcome/kind").asString()).isEqualTo("success");
 		RecordedRequest request = receiver.takeRequest(5, TimeUnit.SECONDS);
 		String header = request.getHeaders().get("webhook-signature");
 		assertThat(header.split(" ")).hasSize(2);
@@ -213,7 +216,9 @@ class WebhookEndpointsIT {
 				""".formatted(receiver.url("/crm"))).json();
 		receiver.enqueue(new MockResponse.Builder().code(200).addHeader("X-Receiver", "crm").body("{\"ok\":true}").build());
 
-		JsonNode outcome = api.post("/api/v1/webhooks/" + created.at("/endpoint/id").asString() + "/test", null).json();
+		JsonNode result = api.post("/api/v1/webhooks/" + created.at("/endpoint/id").asString() + "/test", null).json();
+		JsonNode outcome = result.get("outcome");
+		assertThat(result.get("deliveryId").asString()).startsWith("dlv_");
 
 		assertThat(outcome.get("kind").asString()).isEqualTo("success");
 		assertThat(outcome.get("status").asInt()).isEqualTo(200);
@@ -263,7 +268,7 @@ class WebhookEndpointsIT {
 		String id = create("Failing", receiver.url("/fail").toString()).at("/endpoint/id").asString();
 		receiver.enqueue(new MockResponse.Builder().code(500).body("boom").build());
 
-		JsonNode outcome = api.post("/api/v1/webhooks/" + id + "/test", null).json();
+		JsonNode outcome = api.post("/api/v1/webhooks/" + id + "/test", null).json().get("outcome");
 
 		assertThat(outcome.get("kind").asString()).isEqualTo("http_error");
 		assertThat(outcome.get("status").asInt()).isEqualTo(500);
@@ -275,7 +280,7 @@ class WebhookEndpointsIT {
 		String id = create("Moved", receiver.url("/old").toString()).at("/endpoint/id").asString();
 		receiver.enqueue(new MockResponse.Builder().code(302).addHeader("Location", receiver.url("/new")).build());
 
-		JsonNode outcome = api.post("/api/v1/webhooks/" + id + "/test", null).json();
+		JsonNode outcome = api.post("/api/v1/webhooks/" + id + "/test", null).json().get("outcome");
 
 		assertThat(outcome.get("kind").asString()).isEqualTo("http_error");
 		assertThat(outcome.get("status").asInt()).isEqualTo(302);
@@ -289,7 +294,7 @@ class WebhookEndpointsIT {
 		receiver.close();
 		String id = create("Down", url).at("/endpoint/id").asString();
 
-		JsonNode outcome = api.post("/api/v1/webhooks/" + id + "/test", null).json();
+		JsonNode outcome = api.post("/api/v1/webhooks/" + id + "/test", null).json().get("outcome");
 
 		assertThat(outcome.get("kind").asString()).isEqualTo("connection_refused");
 		assertThat(outcome.get("status").isNull()).isTrue();
@@ -300,7 +305,7 @@ class WebhookEndpointsIT {
 		Caller agent = new Caller(ws.id(), Caller.Kind.MEMBER, ws.rahul().id().value(), "Rahul Verma", false);
 		Caller lead = new Caller(ws.id(), Caller.Kind.MEMBER, ws.anita().id().value(), "Anita Rao", true);
 		EndpointSettings settings = new EndpointSettings("Lead's", receiver.url("/x").toString(), null,
-				List.of("chat.assigned"), null, null, null, null, null, null);
+				List.of("chat.assigned"), null, null, null, null, null, null, null);
 
 		WebhookService.Created created = webhooks.create(lead, settings);
 		EndpointId id = created.endpoint().id();
@@ -310,7 +315,7 @@ class WebhookEndpointsIT {
 				() -> webhooks.list(agent, new io.handoff.platform.PageRequest(10, null)),
 				() -> webhooks.update(agent, id, settings), () -> webhooks.setEnabled(agent, id, false),
 				() -> webhooks.revealSecret(agent, id), () -> webhooks.rotateSecret(agent, id),
-				() -> webhooks.sendTest(agent, id), () -> webhooks.delete(agent, id));
+				() -> deliveryService.sendTest(agent, id), () -> webhooks.delete(agent, id));
 		for (Runnable action : actions) {
 			assertThatThrownBy(action::run).isInstanceOf(Caller.Forbidden.class);
 		}

@@ -82,7 +82,8 @@ class WebhookInputIT {
 		assertThat(created.status()).isEqualTo(201);
 
 		JsonNode outcome = api.post("/api/v1/webhooks/" + created.json().at("/endpoint/id").asString() + "/test", null)
-			.json();
+			.json()
+			.get("outcome");
 
 		assertThat(outcome.get("kind").asString()).isEqualTo("blocked");
 		assertThat(outcome.get("error").asString()).contains("10.0.0.7");

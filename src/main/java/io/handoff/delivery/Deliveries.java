@@ -1,0 +1,332 @@
+package io.handoff.delivery;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import io.handoff.platform.Ids;
+import io.handoff.platform.PageRequest;
+import io.handoff.platform.SqlValues;
+import io.handoff.platform.WorkspaceId;
+
+/** The deliveries and delivery_attempts tables: the queue, its claims and leases, and the attempt log. */
+@Repository
+class Deliveries {
+
+	static final String CHANNEL = "handoff_deliveries";
+
+	private final JdbcClient jdbc;
+
+	Deliveries(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** A delivery to create: one event for one endpoint, due at once. */
+	record NewDelivery(DeliveryId id, WorkspaceId workspace, String endpointId, String eventId, String eventType,
+			String chatId, Long sequence, boolean ordered, boolean test) {
+	}
+
+	void insert(NewDelivery d, Delivery.Status status, Instant at) {
+		jdbc.sql("""
+				INSERT INTO deliveries (id, workspace_id, endpoint_id, event_id, event_type, chat_id, sequence, ordered,
+				                        test, status, next_attempt_at, created_at, updated_at)
+				VALUES (:id, :workspace, :endpoint, :event, :type, :chat, :sequence, :ordered, :test, :status, :at, :at, :at)
+				""")
+			.param("id", d.id().value())
+			.param("workspace", d.workspace().value())
+			.param("endpoint", d.endpointId())
+			.param("event", d.eventId())
+			.param("type", d.eventType())
+			.param("chat", d.chatId())
+			.param("sequence", d.sequence())
+			.param("ordered", d.ordered())
+			.param("test", d.test())
+			.param("status", status.dbValue())
+			.param("at", SqlValues.timestamp(at))
+			.update();
+	}
+
+	/** Wakes every dispatcher listening, when the surrounding transaction commits (never if it rolls back). */
+	void notifyDispatchers() {
+		jdbc.sql("SELECT pg_notify('" + CHANNEL + "', '')").query(String.class).single();
+	}
+
+	/** A delivery this node holds a lease on, with what it needs to send it. */
+	record Claimed(DeliveryId id, WorkspaceId workspace, String endpointId, String eventId, String eventType,
+			String chatId, int attempts, boolean manual, String payload) {
+	}
+
+	/**
+	 * Claims due deliveries in one statement: at most {@code perEndpoint} of each endpoint (none of endpoints this
+	 * node has saturated), for ordered endpoints only a chat's earliest outstanding event, rows other nodes hold
+	 * skipped rather than waited for.
+	 */
+	List<Claimed> claim(String node, Instant now, Instant leaseUntil, int batch, int perEndpoint,
+			Collection<String> saturated) {
+		return jdbc.sql("""
+				UPDATE deliveries d
+				SET status = 'in_flight', lease_owner = :node, lease_expires_at = :leaseUntil, updated_at = :now,
+				    version = d.version + 1
+				FROM events ev
+				WHERE ev.id = d.event_id AND d.id IN (
+				    SELECT c.id FROM deliveries c
+				    WHERE c.id IN (
+				        SELECT x.id FROM (
+				            SELECT p.id, row_number() OVER (PARTITION BY p.endpoint_id ORDER BY p.next_attempt_at, p.id) AS rn
+				            FROM (SELECT id, endpoint_id, next_attempt_at FROM deliveries
+				                  WHERE status = 'pending' AND next_attempt_at <= :now
+				                    AND NOT (endpoint_id = ANY (:saturated))
+				                  ORDER BY next_attempt_at LIMIT :scan) p) x
+				        WHERE x.rn <= :perEndpoint)
+				      AND c.status = 'pending'
+				      AND (NOT c.ordered OR c.chat_id IS NULL OR NOT EXISTS (
+				          SELECT 1 FROM deliveries e
+				          WHERE e.endpoint_id = c.endpoint_id AND e.chat_id = c.chat_id AND e.ordered
+				            AND e.status IN ('pending', 'in_flight') AND e.sequence < c.sequence))
+				    ORDER BY c.next_attempt_at
+				    LIMIT :batch
+				    FOR UPDATE OF c SKIP LOCKED)
+				RETURNING d.id, d.workspace_id, d.endpoint_id, d.event_id, d.event_type, d.chat_id, d.attempts,
+				          d.manual, ev.payload
+				""")
+			.param("node", node)
+			.param("now", SqlValues.timestamp(now))
+			.param("leaseUntil", SqlValues.timestamp(leaseUntil))
+			.param("saturated", saturated.toArray(String[]::new))
+			.param("scan", batch * 4)
+			.param("perEndpoint", perEndpoint)
+			.param("batch", batch)
+			.query((rs, n) -> new Claimed(new DeliveryId(rs.getString("id")), new WorkspaceId(rs.getString("workspace_id")),
+					rs.getString("endpoint_id"), rs.getString("event_id"), rs.getString("event_type"),
+					rs.getString("chat_id"), rs.getInt("attempts"), rs.getBoolean("manual"), rs.getString("payload")))
+			.list();
+	}
+
+	/** Holds a delivery created in flight (a test send) under this node's lease. */
+	void lease(DeliveryId id, String node, Instant until) {
+		jdbc.sql("UPDATE deliveries SET lease_owner = :node, lease_expires_at = :until WHERE id = :id")
+			.param("id", id.value())
+			.param("node", node)
+			.param("until", SqlValues.timestamp(until))
+			.update();
+	}
+
+	/** Puts deliveries whose lease ran out (their node died or stalled) back in the queue, due now. */
+	int releaseExpiredLeases(Instant now) {
+		return jdbc.sql("""
+				UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,
+				    next_attempt_at = :now, updated_at = :now, version = version + 1
+				WHERE status = 'in_flight' AND lease_expires_at < :now
+				""")
+			.param("now", SqlValues.timestamp(now))
+			.update();
+	}
+
+	Optional<Instant> nextDue() {
+		return jdbc.sql("SELECT min(next_attempt_at) AS due FROM deliveries WHERE status = 'pending'")
+			.query((rs, n) -> SqlValues.instant(rs, "due"))
+			.optional();
+	}
+
+	/**
+	 * Records the outcome of a try on a delivery this node still holds. False when the lease was lost meanwhile (the
+	 * delivery expired and was taken over), in which case nothing changes.
+	 */
+	boolean finish(DeliveryId id, String node, Delivery.Status status, int attempts, Instant nextAttemptAt,
+			String outcome, Integer httpStatus, Instant now) {
+		boolean done = status == Delivery.Status.SUCCEEDED || status == Delivery.Status.FAILED;
+		return jdbc.sql("""
+				UPDATE deliveries SET status = :status, attempts = :attempts, next_attempt_at = :next,
+				    last_outcome = :outcome, last_status = :httpStatus, lease_owner = NULL, lease_expires_at = NULL,
+				    manual = false, updated_at = :now, completed_at = :completed, version = version + 1
+				WHERE id = :id AND status = 'in_flight' AND lease_owner = :node
+				""")
+			.param("id", id.value())
+			.param("node", node)
+			.param("status", status.dbValue())
+			.param("attempts", attempts)
+			.param("next", SqlValues.timestamp(nextAttemptAt))
+			.param("outcome", outcome)
+			.param("httpStatus", httpStatus)
+			.param("now", SqlValues.timestamp(now))
+			.param("completed", done ? SqlValues.timestamp(now) : null)
+			.update() == 1;
+	}
+
+	/** An attempt to log. Header maps are JSON objects. */
+	record NewAttempt(DeliveryId deliveryId, WorkspaceId workspace, String endpointId, int attempt, String trigger,
+			String outcome, Integer status, String requestHeaders, String requestBody, String responseHeaders,
+			String responseBody, String error, long durationMs, String node, Instant startedAt) {
+	}
+
+	void insertAttempt(NewAttempt a) {
+		jdbc.sql("""
+				INSERT INTO delivery_attempts (id, delivery_id, workspace_id, endpoint_id, attempt, trigger, outcome,
+				    status, request_headers, request_body, response_headers, response_body, error, duration_ms, node,
+				    started_at)
+				VALUES (:id, :delivery, :workspace, :endpoint, :attempt, :trigger, :outcome, :status,
+				    CAST(:requestHeaders AS jsonb), :requestBody, CAST(:responseHeaders AS jsonb), :responseBody, :error,
+				    :duration, :node, :startedAt)
+				""")
+			.param("id", Ids.next("att"))
+			.param("delivery", a.deliveryId().value())
+			.param("workspace", a.workspace().value())
+			.param("endpoint", a.endpointId())
+			.param("attempt", a.attempt())
+			.param("trigger", a.trigger())
+			.param("outcome", a.outcome())
+			.param("status", a.status())
+			.param("requestHeaders", a.requestHeaders())
+			.param("requestBody", a.requestBody())
+			.param("responseHeaders", a.responseHeaders())
+			.param("responseBody", a.responseBody())
+			.param("error", a.error())
+			.param("duration", (int) Math.min(Integer.MAX_VALUE, a.durationMs()))
+			.param("node", a.node())
+			.param("startedAt", SqlValues.timestamp(a.startedAt()))
+			.update();
+	}
+
+	/** Queues a manual try of one finished or waiting delivery; false when it is being sent right now. */
+	boolean requeueManually(WorkspaceId workspace, DeliveryId id, Instant now) {
+		return jdbc.sql("""
+				UPDATE deliveries SET status = 'pending', manual = true, next_attempt_at = :now, completed_at = NULL,
+				    updated_at = :now, version = version + 1
+				WHERE workspace_id = :workspace AND id = :id AND status <> 'in_flight'
+				""")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.param("now", SqlValues.timestamp(now))
+			.update() == 1;
+	}
+
+	/** Queues a manual try of every failed delivery of the endpoint created since {@code since}. */
+	int requeueFailed(WorkspaceId workspace, String endpointId, Instant since, Instant now) {
+		return jdbc.sql("""
+				UPDATE deliveries SET status = 'pending', manual = true, next_attempt_at = :now, completed_at = NULL,
+				    updated_at = :now, version = version + 1
+				WHERE workspace_id = :workspace AND endpoint_id = :endpoint AND status = 'failed' AND NOT test
+				  AND created_at >= :since
+				""")
+			.param("workspace", workspace.value())
+			.param("endpoint", endpointId)
+			.param("since", SqlValues.timestamp(since))
+			.param("now", SqlValues.timestamp(now))
+			.update();
+	}
+
+	/** Filters of the delivery log; null components do not filter. */
+	record Filter(String endpointId, Delivery.Status status, String eventType, String chatId, Instant since,
+			Instant until) {
+	}
+
+	List<Delivery> list(WorkspaceId workspace, Filter filter, PageRequest page) {
+		return jdbc.sql("""
+				SELECT * FROM deliveries
+				WHERE workspace_id = :workspace
+				  AND (CAST(:after AS text) IS NULL OR id < :after)
+				  AND (CAST(:endpoint AS text) IS NULL OR endpoint_id = :endpoint)
+				  AND (CAST(:status AS text) IS NULL OR status = :status)
+				  AND (CAST(:type AS text) IS NULL OR event_type = :type)
+				  AND (CAST(:chat AS text) IS NULL OR chat_id = :chat)
+				  AND (CAST(:since AS timestamptz) IS NULL OR created_at >= :since)
+				  AND (CAST(:until AS timestamptz) IS NULL OR created_at < :until)
+				ORDER BY id DESC LIMIT :limit
+				""")
+			.param("workspace", workspace.value())
+			.param("after", page.after())
+			.param("endpoint", filter.endpointId())
+			.param("status", filter.status() == null ? null : filter.status().dbValue())
+			.param("type", filter.eventType())
+			.param("chat", filter.chatId())
+			.param("since", SqlValues.timestamp(filter.since()))
+			.param("until", SqlValues.timestamp(filter.until()))
+			.param("limit", page.fetchSize())
+			.query((rs, n) -> map(rs, List.of()))
+			.list();
+	}
+
+	Optional<Delivery> find(WorkspaceId workspace, DeliveryId id) {
+		return jdbc.sql("SELECT * FROM deliveries WHERE workspace_id = :workspace AND id = :id")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.query((rs, n) -> map(rs, attempts(id)))
+			.optional();
+	}
+
+	List<Delivery.Attempt> attempts(DeliveryId id) {
+		return jdbc.sql("SELECT * FROM delivery_attempts WHERE delivery_id = :id ORDER BY attempt, started_at")
+			.param("id", id.value())
+			.query((rs, n) -> new Delivery.Attempt(rs.getString("id"), rs.getInt("attempt"), rs.getString("trigger"),
+					rs.getString("outcome"), rs.getObject("status", Integer.class), rs.getString("request_headers"),
+					rs.getString("request_body"), rs.getString("response_headers"), rs.getString("response_body"),
+					rs.getString("error"), rs.getInt("duration_ms"), rs.getString("node"),
+					SqlValues.instant(rs, "started_at")))
+			.list();
+	}
+
+	/** Deletes, a batch at a time, attempts older than {@code cutoff}; answers how many went. */
+	int deleteAttemptsBefore(Instant cutoff, int batch) {
+		return jdbc.sql("""
+				DELETE FROM delivery_attempts WHERE id IN (
+				    SELECT id FROM delivery_attempts WHERE started_at < :cutoff LIMIT :batch)
+				""")
+			.param("cutoff", SqlValues.timestamp(cutoff))
+			.param("batch", batch)
+			.update();
+	}
+
+	/** Deletes a batch of deliveries that finished before {@code cutoff}. */
+	int deleteFinishedBefore(Instant cutoff, int batch) {
+		return jdbc.sql("""
+				DELETE FROM deliveries WHERE id IN (
+				    SELECT id FROM deliveries WHERE completed_at < :cutoff AND status IN ('succeeded', 'failed')
+				    LIMIT :batch)
+				""")
+			.param("cutoff", SqlValues.timestamp(cutoff))
+			.param("batch", batch)
+			.update();
+	}
+
+	/** Deletes a batch of events (their payloads) older than {@code cutoff} that no delivery still needs. */
+	int deleteEventsBefore(Instant cutoff, int batch) {
+		return jdbc.sql("""
+				DELETE FROM events WHERE id IN (
+				    SELECT ev.id FROM events ev WHERE ev.occurred_at < :cutoff
+				      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = ev.id)
+				    LIMIT :batch)
+				""")
+			.param("cutoff", SqlValues.timestamp(cutoff))
+			.param("batch", batch)
+			.update();
+	}
+
+	/** Queue depth and age of the oldest due delivery, per endpoint, for metrics. */
+	record Backlog(String endpointId, long due, Instant oldestDue) {
+	}
+
+	List<Backlog> backlog(Instant now) {
+		return jdbc.sql("""
+				SELECT endpoint_id, count(*) AS due, min(next_attempt_at) AS oldest FROM deliveries
+				WHERE status = 'pending' AND next_attempt_at <= :now GROUP BY endpoint_id
+				""")
+			.param("now", SqlValues.timestamp(now))
+			.query((rs, n) -> new Backlog(rs.getString("endpoint_id"), rs.getLong("due"), SqlValues.instant(rs, "oldest")))
+			.list();
+	}
+
+	private static Delivery map(ResultSet rs, List<Delivery.Attempt> attempts) throws SQLException {
+		return new Delivery(new DeliveryId(rs.getString("id")), rs.getString("endpoint_id"), rs.getString("event_id"),
+				rs.getString("event_type"), rs.getString("chat_id"), rs.getObject("sequence", Long.class),
+				Delivery.Status.valueOf(rs.getString("status").toUpperCase()), rs.getInt("attempts"),
+				"pending".equals(rs.getString("status")) ? SqlValues.instant(rs, "next_attempt_at") : null,
+				rs.getString("last_outcome"), rs.getObject("last_status", Integer.class), rs.getBoolean("test"),
+				SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "completed_at"), attempts);
+	}
+}

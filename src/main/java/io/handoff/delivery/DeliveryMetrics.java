@@ -1,0 +1,62 @@
+package io.handoff.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.stereotype.Component;
+
+import io.handoff.webhooks.WebhookSender;
+
+/**
+ * Delivery metrics, served at {@code /actuator/prometheus}: attempts by outcome and endpoint, attempt latency as a
+ * histogram, and per endpoint the number of due deliveries and the age of the oldest.
+ */
+@Component
+class DeliveryMetrics {
+
+	private final MeterRegistry registry;
+	private final MultiGauge depth;
+	private final MultiGauge oldestAge;
+
+	DeliveryMetrics(MeterRegistry registry) {
+		this.registry = registry;
+		this.depth = MultiGauge.builder("handoff.delivery.queue.depth")
+			.description("Deliveries due now and not yet claimed")
+			.register(registry);
+		this.oldestAge = MultiGauge.builder("handoff.delivery.queue.oldest.age")
+			.description("How long the oldest due delivery has waited")
+			.baseUnit("seconds")
+			.register(registry);
+	}
+
+	void attempt(String endpointId, WebhookSender.Outcome outcome) {
+		Counter.builder("handoff.delivery.attempts")
+			.description("Delivery attempts by outcome")
+			.tags("endpoint", endpointId, "outcome", outcome.kind().name().toLowerCase())
+			.register(registry)
+			.increment();
+		Timer.builder("handoff.delivery.attempt.duration")
+			.description("Time from sending a webhook to its response or failure")
+			.tags("endpoint", endpointId)
+			.publishPercentileHistogram()
+			.register(registry)
+			.record(Duration.ofMillis(outcome.durationMs()));
+	}
+
+	void backlog(List<Deliveries.Backlog> backlog, Instant now) {
+		depth.register(backlog.stream()
+			.map(b -> MultiGauge.Row.of(Tags.of("endpoint", b.endpointId()), b.due()))
+			.toList(), true);
+		oldestAge.register(backlog.stream()
+			.map(b -> MultiGauge.Row.of(Tags.of("endpoint", b.endpointId()),
+					Math.max(0, Duration.between(b.oldestDue(), now).toMillis() / 1000.0)))
+			.toList(), true);
+	}
+}

@@ -1,0 +1,205 @@
+package io.handoff.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.handoff.events.EventService;
+import io.handoff.events.EventType;
+import io.handoff.platform.Timestamps;
+import io.handoff.platform.WorkspaceId;
+import io.handoff.webhooks.EndpointId;
+import io.handoff.webhooks.WebhookSender;
+import io.handoff.webhooks.WebhookService;
+
+/**
+ * Makes one try of one claimed delivery: sends it, logs the attempt, and decides what comes next (done, retry when,
+ * or failed for good) in one transaction. Also keeps endpoint health: a 410 disables an endpoint at once, and so does
+ * failing without a single success for {@code handoff.delivery.disable-after}.
+ */
+@Component
+class DeliveryWorker {
+
+	private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+
+	private final Deliveries deliveries;
+	private final WebhookService webhooks;
+	private final WebhookSender sender;
+	private final EventService events;
+	private final DeliveryMetrics metrics;
+	private final TransactionTemplate transactions;
+	private final DeliveryProperties properties;
+	private final RetryPolicy defaultPolicy;
+	private final RateLimiter rateLimiter = new RateLimiter();
+	private final JsonMapper json;
+	private final Clock clock;
+	private final String node;
+
+	DeliveryWorker(Deliveries deliveries, WebhookService webhooks, WebhookSender sender, EventService events,
+			DeliveryMetrics metrics, TransactionTemplate transactions, DeliveryProperties properties, NodeId node,
+			JsonMapper json, Clock clock) {
+		this.deliveries = deliveries;
+		this.webhooks = webhooks;
+		this.sender = sender;
+		this.events = events;
+		this.metrics = metrics;
+		this.transactions = transactions;
+		this.properties = properties;
+		this.defaultPolicy = new RetryPolicy(properties.retrySchedule(), properties.jitter(),
+				properties.retryAfterCap());
+		this.json = json;
+		this.clock = clock;
+		this.node = node.value();
+	}
+
+	void process(Deliveries.Claimed claimed) throws InterruptedException {
+		Optional<WebhookService.DeliveryTarget> found = webhooks.deliveryTarget(claimed.workspace(),
+				new EndpointId(claimed.endpointId()));
+		if (found.isEmpty()) {
+			return;
+		}
+		WebhookService.DeliveryTarget endpoint = found.get();
+		if (!endpoint.enabled()) {
+			transactions.executeWithoutResult(status -> deliveries.finish(claimed.id(), node, Delivery.Status.FAILED,
+					claimed.attempts(), null, "endpoint_disabled", null, Timestamps.now(clock)));
+			return;
+		}
+		rateLimiter.acquire(claimed.endpointId(), endpoint.rateLimitPerSecond());
+		Instant started = Timestamps.now(clock);
+		WebhookSender.Outcome outcome = sender.send(endpoint.target(), claimed.eventId(), claimed.payload());
+		metrics.attempt(claimed.endpointId(), outcome);
+		transactions.executeWithoutResult(status -> record(claimed, endpoint, outcome, started));
+	}
+
+	private void record(Deliveries.Claimed claimed, WebhookService.DeliveryTarget endpoint,
+			WebhookSender.Outcome outcome, Instant started) {
+		Instant now = Timestamps.now(clock);
+		int attempts = claimed.attempts() + 1;
+		deliveries.insertAttempt(attempt(claimed, attempts, claimed.manual() ? "manual" : "scheduled", outcome,
+				started, node));
+		String kind = kind(outcome);
+
+		if (outcome.succeeded()) {
+			if (deliveries.finish(claimed.id(), node, Delivery.Status.SUCCEEDED, attempts, null, kind,
+					outcome.status(), now)) {
+				webhooks.recordSuccess(endpoint.id());
+			}
+			return;
+		}
+		boolean gone = outcome.status() != null && outcome.status() == 410;
+		boolean retryable = !gone && !claimed.manual()
+				&& !(outcome.kind() == WebhookSender.OutcomeKind.TIMEOUT && !endpoint.retryOnTimeout());
+		RetryPolicy policy = endpoint.retrySchedule().isEmpty() ? defaultPolicy
+				: new RetryPolicy(endpoint.retrySchedule(), properties.jitter(), properties.retryAfterCap());
+		Optional<Duration> delay = retryable
+				? policy.next(attempts, retryAfter(outcome, now), ThreadLocalRandom.current()) : Optional.empty();
+		Delivery.Status next = delay.isPresent() ? Delivery.Status.PENDING : Delivery.Status.FAILED;
+		if (!deliveries.finish(claimed.id(), node, next, attempts, delay.map(now::plus).orElse(null), kind,
+				outcome.status(), now)) {
+			log.info("Lease on delivery {} was lost while sending; another node carries on", claimed.id());
+			return;
+		}
+		Instant failingSince = webhooks.recordFailure(endpoint.id(), now);
+		if (next == Delivery.Status.FAILED && !claimed.manual() && !aboutDelivery(claimed.eventType())) {
+			exhausted(claimed, endpoint, attempts, kind, outcome.status(), now);
+		}
+		if (gone) {
+			disable(claimed.workspace(), endpoint, "gone", "The endpoint answered 410 Gone", null, now);
+		}
+		else if (!failingSince.isAfter(now.minus(properties.disableAfter()))) {
+			disable(claimed.workspace(), endpoint, "failing",
+					"No successful delivery since " + Timestamps.format(failingSince), failingSince, now);
+		}
+	}
+
+	/** The log entry of a try; also used for test sends, which skip the queue. */
+	Deliveries.NewAttempt attempt(Deliveries.Claimed claimed, int number, String trigger,
+			WebhookSender.Outcome outcome, Instant started, String node) {
+		return new Deliveries.NewAttempt(claimed.id(), claimed.workspace(), claimed.endpointId(), number, trigger,
+				kind(outcome), outcome.status(), json.writeValueAsString(outcome.request().headers()),
+				outcome.request().body(),
+				outcome.status() == null ? null : json.writeValueAsString(outcome.responseHeaders()),
+				outcome.responseBody(), outcome.error(), outcome.durationMs(), node, started);
+	}
+
+	/** The outcome class as the API and the log name it, such as {@code http_error}. */
+	String kind(WebhookSender.Outcome outcome) {
+		return json.convertValue(outcome.kind(), String.class);
+	}
+
+	/** Events about deliveries do not report their own failures, or a dead endpoint would feed itself. */
+	private static boolean aboutDelivery(String eventType) {
+		return eventType.equals(EventType.DELIVERY_EXHAUSTED.wire()) || eventType.equals(EventType.ENDPOINT_DISABLED.wire());
+	}
+
+	private void exhausted(Deliveries.Claimed claimed, WebhookService.DeliveryTarget endpoint, int attempts,
+			String outcome, Integer status, Instant now) {
+		ObjectNode data = json.createObjectNode();
+		data.put("deliveryId", claimed.id().value());
+		data.put("endpointId", endpoint.id().value());
+		data.put("endpointName", endpoint.name());
+		data.put("eventId", claimed.eventId());
+		data.put("eventType", claimed.eventType());
+		data.put("chatId", claimed.chatId());
+		data.put("attempts", attempts);
+		data.put("lastOutcome", outcome);
+		data.put("lastStatus", status);
+		data.put("exhaustedAt", Timestamps.format(now));
+		events.recordSystemEvent(claimed.workspace(), EventType.DELIVERY_EXHAUSTED, data, now);
+	}
+
+	private void disable(WorkspaceId workspace, WebhookService.DeliveryTarget endpoint, String reason, String text,
+			Instant failingSince, Instant now) {
+		if (!webhooks.disableAutomatically(workspace, endpoint.id(), text)) {
+			return;
+		}
+		log.warn("Disabled webhook endpoint {}: {}", endpoint.id(), text);
+		ObjectNode data = json.createObjectNode();
+		data.put("endpointId", endpoint.id().value());
+		data.put("endpointName", endpoint.name());
+		data.put("url", endpoint.url());
+		data.put("reason", reason);
+		data.put("failingSince", Timestamps.format(failingSince));
+		data.put("disabledAt", Timestamps.format(now));
+		events.recordSystemEvent(workspace, EventType.ENDPOINT_DISABLED, data, now);
+	}
+
+	/** What the receiver asked for with {@code Retry-After} on a 429 or 503: seconds, or an HTTP date. */
+	static Duration retryAfter(WebhookSender.Outcome outcome, Instant now) {
+		if (outcome.status() == null || (outcome.status() != 429 && outcome.status() != 503)) {
+			return null;
+		}
+		String value = outcome.responseHeaders().get("retry-after");
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		try {
+			long seconds = Long.parseLong(value.strip());
+			return seconds < 0 ? null : Duration.ofSeconds(seconds);
+		}
+		catch (NumberFormatException notSeconds) {
+			try {
+				Duration until = Duration.between(now,
+						ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+				return until.isNegative() ? Duration.ZERO : until;
+			}
+			catch (DateTimeParseException notADate) {
+				return null;
+			}
+		}
+	}
+}

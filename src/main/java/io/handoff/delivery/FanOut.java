@@ -1,0 +1,50 @@
+package io.handoff.delivery;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.handoff.events.Event;
+import io.handoff.events.EventRecorded;
+import io.handoff.platform.Timestamps;
+import io.handoff.webhooks.WebhookService;
+
+/**
+ * Creates one delivery per subscribed endpoint in the transaction that records the event: nothing is lost if the
+ * process dies after the commit, nothing is sent if the transaction rolls back. The commit also wakes the dispatchers
+ * of every node through {@code NOTIFY}.
+ */
+@Component
+class FanOut {
+
+	private final WebhookService webhooks;
+	private final Deliveries deliveries;
+	private final Clock clock;
+
+	FanOut(WebhookService webhooks, Deliveries deliveries, Clock clock) {
+		this.webhooks = webhooks;
+		this.deliveries = deliveries;
+		this.clock = clock;
+	}
+
+	@EventListener
+	@Transactional(propagation = Propagation.MANDATORY)
+	void on(EventRecorded recorded) {
+		Event event = recorded.event();
+		var subscribers = webhooks.subscribers(recorded.workspaceId(), event.type(), event.businessNumberId());
+		if (subscribers.isEmpty()) {
+			return;
+		}
+		Instant now = Timestamps.now(clock);
+		for (var subscriber : subscribers) {
+			deliveries.insert(new Deliveries.NewDelivery(DeliveryId.next(), recorded.workspaceId(),
+					subscriber.id().value(), event.id().value(), event.type().wire(), event.chatId(), event.sequence(),
+					subscriber.ordered(), false), Delivery.Status.PENDING, now);
+		}
+		deliveries.notifyDispatchers();
+	}
+}
