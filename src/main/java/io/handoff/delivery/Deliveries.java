@@ -193,6 +193,20 @@ class Deliveries {
 			.update();
 	}
 
+	/** Fails every delivery of the endpoint that is waiting for its next try. */
+	int failPending(WorkspaceId workspace, String endpointId, String outcome, Instant now) {
+		return jdbc.sql("""
+				UPDATE deliveries SET status = 'failed', last_outcome = :outcome, next_attempt_at = NULL, manual = false,
+				    completed_at = :now, updated_at = :now, version = version + 1
+				WHERE workspace_id = :workspace AND endpoint_id = :endpoint AND status = 'pending'
+				""")
+			.param("workspace", workspace.value())
+			.param("endpoint", endpointId)
+			.param("outcome", outcome)
+			.param("now", SqlValues.timestamp(now))
+			.update();
+	}
+
 	/** Queues a manual try of one finished or waiting delivery; false when it is being sent right now. */
 	boolean requeueManually(WorkspaceId workspace, DeliveryId id, Instant now) {
 		return jdbc.sql("""

@@ -103,7 +103,7 @@ class DeliveryWorker {
 		boolean gone = outcome.status() != null && outcome.status() == 410;
 		boolean retryable = !gone && !claimed.manual()
 				&& !(outcome.kind() == WebhookSender.OutcomeKind.TIMEOUT && !endpoint.retryOnTimeout());
-		RetryPolicy policy = endpoint.retrySchedule().isEmpty() ? defaultPolicy
+		RetryPolicy policy = endpoint.retrySchedule() == null ? defaultPolicy
 				: new RetryPolicy(endpoint.retrySchedule(), properties.jitter(), properties.retryAfterCap());
 		Optional<Duration> delay = retryable
 				? policy.next(attempts, retryAfter(outcome, now), ThreadLocalRandom.current()) : Optional.empty();
@@ -114,7 +114,8 @@ class DeliveryWorker {
 			return;
 		}
 		Instant failingSince = webhooks.recordFailure(endpoint.id(), now);
-		if (next == Delivery.Status.FAILED && !claimed.manual() && !aboutDelivery(claimed.eventType())) {
+		// A 410 is reported as endpoint.disabled; exhaustion is for deliveries that used up their tries.
+		if (next == Delivery.Status.FAILED && !gone && !claimed.manual() && !aboutDelivery(claimed.eventType())) {
 			exhausted(claimed, endpoint, attempts, kind, outcome.status(), now);
 		}
 		if (gone) {

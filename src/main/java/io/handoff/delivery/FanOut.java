@@ -11,10 +11,11 @@ import org.springframework.transaction.annotation.Transactional;
 import io.handoff.events.Event;
 import io.handoff.events.EventRecorded;
 import io.handoff.platform.Timestamps;
+import io.handoff.webhooks.EndpointDisabled;
 import io.handoff.webhooks.WebhookService;
 
 /**
- * Creates one delivery per subscribed endpoint in the transaction that records the event: nothing is lost if the
+ * Keeps the queue in step with events and endpoints. Creates one delivery per subscribed endpoint in the transaction that records the event: nothing is lost if the
  * process dies after the commit, nothing is sent if the transaction rolls back. The commit also wakes the dispatchers
  * of every node through {@code NOTIFY}.
  */
@@ -46,5 +47,16 @@ class FanOut {
 					subscriber.ordered(), false), Delivery.Status.PENDING, now);
 		}
 		deliveries.notifyDispatchers();
+	}
+
+	/**
+	 * What waits for an endpoint that is disabled fails with it, so that enabling it again does not replay history;
+	 * recovery resends it when asked.
+	 */
+	@EventListener
+	@Transactional(propagation = Propagation.MANDATORY)
+	void on(EndpointDisabled disabled) {
+		deliveries.failPending(disabled.workspaceId(), disabled.endpointId().value(), "endpoint_disabled",
+				Timestamps.now(clock));
 	}
 }

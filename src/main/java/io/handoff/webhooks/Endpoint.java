@@ -15,7 +15,8 @@ import io.handoff.inbox.BusinessNumberId;
  * @param businessNumberIds the numbers whose events it receives; empty when {@code allBusinessNumbers}
  * @param eventTypes the event types it subscribes to, such as {@code chat.assigned}
  * @param rateLimitPerSecond the most requests per second it is sent; null for no limit
- * @param retrySchedule delays between attempts, such as {@code 5s}, {@code 5m}; empty for the workspace default
+ * @param retrySchedule delays between attempts, such as {@code 5s}, {@code 5m}; null for the default schedule,
+ *        empty for no retries
  * @param disabledReason why it is disabled, when it is
  * @param failingSince when its current run of failures began; null while it succeeds
  */

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param eventTypes event type names from the catalog
  * @param headers custom headers sent with every request; replaces all of them when given
  * @param auth how the receiver authenticates Handoff
- * @param retrySchedule delays between attempts ({@code 5s}, {@code 10m}, {@code 2h}); empty for the default
+ * @param retrySchedule delays between attempts ({@code 5s}, {@code 10m}, {@code 2h}); empty for no retries, absent
+ *        for the default schedule
  */
 public record EndpointSettings(String name, String url, List<String> businessNumbers, List<String> eventTypes,
 		Map<String, String> headers, Auth auth, Endpoint.BodyFormat bodyFormat, Endpoint.Ordering ordering,

@@ -35,7 +35,7 @@ class Endpoints {
 				    :authSecret, :bodyFormat, :ordering, :rateLimit, :retryOnTimeout, :schedule, :enabled, :secret,
 				    :at, :at)
 				""")
-			.param("schedule", e.retrySchedule().isEmpty() ? null : e.retrySchedule().toArray(String[]::new))
+			.param("schedule", e.retrySchedule() == null ? null : e.retrySchedule().toArray(String[]::new))
 			.param("id", e.id().value())
 			.param("workspace", e.workspaceId().value())
 			.param("name", e.name())
@@ -68,7 +68,7 @@ class Endpoints {
 				    version = version + 1
 				WHERE workspace_id = :workspace AND id = :id
 				""")
-			.param("schedule", e.retrySchedule().isEmpty() ? null : e.retrySchedule().toArray(String[]::new))
+			.param("schedule", e.retrySchedule() == null ? null : e.retrySchedule().toArray(String[]::new))
 			.param("id", e.id().value())
 			.param("workspace", e.workspaceId().value())
 			.param("name", e.name())
@@ -214,7 +214,8 @@ class Endpoints {
 				rs.getString("auth_secret_enc"), Endpoint.BodyFormat.valueOf(rs.getString("body_format").toUpperCase()),
 				Endpoint.Ordering.valueOf(rs.getString("ordering").toUpperCase()),
 				rs.getObject("rate_limit_per_second", Integer.class), rs.getBoolean("retry_on_timeout"),
-				strings(rs.getArray("retry_schedule")), rs.getBoolean("enabled"), rs.getString("disabled_reason"),
+				rs.getArray("retry_schedule") == null ? null : strings(rs.getArray("retry_schedule")),
+				rs.getBoolean("enabled"), rs.getString("disabled_reason"),
 				SqlValues.instant(rs, "disabled_at"), SqlValues.instant(rs, "failing_since"), rs.getString("secret_enc"), rs.getString("previous_secret_enc"),
 				SqlValues.instant(rs, "previous_secret_expires_at"), SqlValues.instant(rs, "created_at"),
 				SqlValues.instant(rs, "updated_at"));

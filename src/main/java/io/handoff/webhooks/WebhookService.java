@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -47,16 +48,18 @@ public class WebhookService {
 	private final SecretBox box;
 	private final WebhookProperties properties;
 	private final JsonMapper json;
+	private final ApplicationEventPublisher publisher;
 	private final Clock clock;
 
 	WebhookService(Endpoints endpoints, TeamService team, UrlGuard guard, SecretBox box,
-			WebhookProperties properties, JsonMapper json, Clock clock) {
+			WebhookProperties properties, JsonMapper json, ApplicationEventPublisher publisher, Clock clock) {
 		this.endpoints = endpoints;
 		this.team = team;
 		this.guard = guard;
 		this.box = box;
 		this.properties = properties;
 		this.json = json;
+		this.publisher = publisher;
 		this.clock = clock;
 	}
 
@@ -151,6 +154,9 @@ public class WebhookService {
 		stored(caller.workspaceId(), id);
 		endpoints.setEnabled(caller.workspaceId(), id, enabled, enabled ? null : "Disabled by " + caller.name(),
 				Timestamps.now(clock));
+		if (!enabled) {
+			publisher.publishEvent(new EndpointDisabled(caller.workspaceId(), id));
+		}
 		return view(stored(caller.workspaceId(), id));
 	}
 
@@ -183,7 +189,7 @@ public class WebhookService {
 	/**
 	 * An endpoint as the delivery engine needs it: its settings and, unsealed, what it takes to reach it.
 	 *
-	 * @param retrySchedule the endpoint's own delays between attempts; empty for the default
+	 * @param retrySchedule the endpoint's own delays between attempts; null for the default
 	 */
 	public record DeliveryTarget(EndpointId id, WorkspaceId workspaceId, String name, String url, boolean enabled,
 			boolean ordered, Integer rateLimitPerSecond, boolean retryOnTimeout, List<Duration> retrySchedule,
@@ -228,13 +234,19 @@ public class WebhookService {
 	/** Disables an endpoint for the engine's own reasons; false when it was disabled already. */
 	@Transactional
 	public boolean disableAutomatically(WorkspaceId workspace, EndpointId id, String reason) {
-		return endpoints.disableIfEnabled(workspace, id, reason, Timestamps.now(clock));
+		boolean disabled = endpoints.disableIfEnabled(workspace, id, reason, Timestamps.now(clock));
+		if (disabled) {
+			publisher.publishEvent(new EndpointDisabled(workspace, id));
+		}
+		return disabled;
 	}
 
 	private DeliveryTarget deliveryTarget(StoredEndpoint e) {
 		return new DeliveryTarget(e.id(), e.workspaceId(), e.name(), e.url(), e.enabled(),
 				e.ordering() == Endpoint.Ordering.PER_CHAT, e.rateLimitPerSecond(), e.retryOnTimeout(),
-				e.retrySchedule().stream().map(DurationStyle::detectAndParse).toList(), target(e));
+				e.retrySchedule() == null ? null
+						: e.retrySchedule().stream().map(DurationStyle::detectAndParse).toList(),
+				target(e));
 	}
 
 	/** How to reach and sign for an endpoint, secrets unsealed: for sending only, never for showing. */
@@ -306,9 +318,10 @@ public class WebhookService {
 		return List.copyOf(types);
 	}
 
+	/** The endpoint's own retry delays; null (not given) keeps the default, an empty list means no retries. */
 	private static List<String> retrySchedule(List<String> given) {
 		if (given == null) {
-			return List.of();
+			return null;
 		}
 		if (given.size() > MAX_RETRIES) {
 			throw new HandoffException.InvalidInput("retrySchedule", "at most " + MAX_RETRIES + " retries");
