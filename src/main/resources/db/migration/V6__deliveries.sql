@@ -28,6 +28,8 @@ CREATE TABLE deliveries (
     version           integer NOT NULL DEFAULT 0
 );
 CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+-- Claims walk the endpoints that have due work and take the oldest of each (a loose index scan).
+CREATE INDEX deliveries_pending_endpoint ON deliveries (endpoint_id, next_attempt_at) WHERE status = 'pending';
 CREATE INDEX deliveries_leases ON deliveries (lease_expires_at) WHERE status = 'in_flight';
 CREATE INDEX deliveries_chat_order ON deliveries (endpoint_id, chat_id, sequence)
     WHERE ordered AND status IN ('pending', 'in_flight');

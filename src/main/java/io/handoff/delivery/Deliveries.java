@@ -3,10 +3,11 @@ package io.handoff.delivery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -22,9 +23,11 @@ class Deliveries {
 	static final String CHANNEL = "handoff_deliveries";
 
 	private final JdbcClient jdbc;
+	private final JdbcTemplate jdbcTemplate;
 
-	Deliveries(JdbcClient jdbc) {
+	Deliveries(JdbcClient jdbc, JdbcTemplate jdbcTemplate) {
 		this.jdbc = jdbc;
+		this.jdbcTemplate = jdbcTemplate;
 	}
 
 	/** A delivery to create: one event for one endpoint, due at once. */
@@ -52,6 +55,28 @@ class Deliveries {
 			.update();
 	}
 
+	/** Creates many pending deliveries in one round trip. */
+	void insertPending(List<NewDelivery> batch, Instant at) {
+		jdbcTemplate.batchUpdate("""
+				INSERT INTO deliveries (id, workspace_id, endpoint_id, event_id, event_type, chat_id, sequence, ordered,
+				                        test, status, next_attempt_at, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+				""", batch, batch.size(), (ps, d) -> {
+			ps.setString(1, d.id().value());
+			ps.setString(2, d.workspace().value());
+			ps.setString(3, d.endpointId());
+			ps.setString(4, d.eventId());
+			ps.setString(5, d.eventType());
+			ps.setString(6, d.chatId());
+			ps.setObject(7, d.sequence(), java.sql.Types.BIGINT);
+			ps.setBoolean(8, d.ordered());
+			ps.setBoolean(9, d.test());
+			ps.setObject(10, SqlValues.timestamp(at));
+			ps.setObject(11, SqlValues.timestamp(at));
+			ps.setObject(12, SqlValues.timestamp(at));
+		});
+	}
+
 	/** Wakes every dispatcher listening, when the surrounding transaction commits (never if it rolls back). */
 	void notifyDispatchers() {
 		jdbc.sql("SELECT pg_notify('" + CHANNEL + "', '')").query(String.class).single();
@@ -63,43 +88,62 @@ class Deliveries {
 	}
 
 	/**
-	 * Claims due deliveries in one statement: at most {@code perEndpoint} of each endpoint (none of endpoints this
-	 * node has saturated), for ordered endpoints only a chat's earliest outstanding event, rows other nodes hold
-	 * skipped rather than waited for.
+	 * Claims due deliveries in one statement: per endpoint no more than fill its {@code perEndpoint} slots given what
+	 * this node has in flight ({@code busy}), for ordered endpoints only a chat's earliest outstanding event, rows
+	 * other nodes hold skipped rather than waited for.
 	 */
 	List<Claimed> claim(String node, Instant now, Instant leaseUntil, int batch, int perEndpoint,
-			Collection<String> saturated) {
+			Map<String, Integer> busy) {
+		String[] busyIds = busy.keySet().toArray(String[]::new);
+		Integer[] busyCounts = java.util.Arrays.stream(busyIds).map(busy::get).toArray(Integer[]::new);
+		String[] saturated = busy.entrySet()
+			.stream()
+			.filter(e -> e.getValue() >= perEndpoint)
+			.map(Map.Entry::getKey)
+			.toArray(String[]::new);
 		return jdbc.sql("""
+				WITH RECURSIVE due_endpoints (endpoint_id) AS (
+				    (SELECT endpoint_id FROM deliveries
+				     WHERE status = 'pending' AND next_attempt_at <= :now ORDER BY endpoint_id LIMIT 1)
+				    UNION ALL
+				    SELECT (SELECT d.endpoint_id FROM deliveries d
+				            WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND d.endpoint_id > e.endpoint_id
+				            ORDER BY d.endpoint_id LIMIT 1)
+				    FROM due_endpoints e WHERE e.endpoint_id IS NOT NULL),
+				candidates AS (
+				    SELECT c.id, c.next_attempt_at
+				    FROM due_endpoints e
+				    LEFT JOIN unnest(CAST(:busyIds AS text[]), CAST(:busyCounts AS integer[])) AS b (endpoint_id, n)
+				           ON b.endpoint_id = e.endpoint_id
+				    CROSS JOIN LATERAL (
+				        SELECT p.id, p.next_attempt_at FROM deliveries p
+				        WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending' AND p.next_attempt_at <= :now
+				          AND (NOT p.ordered OR p.chat_id IS NULL OR NOT EXISTS (
+				              SELECT 1 FROM deliveries o
+				              WHERE o.endpoint_id = p.endpoint_id AND o.chat_id = p.chat_id AND o.ordered
+				                AND o.status IN ('pending', 'in_flight') AND o.sequence < p.sequence))
+				        ORDER BY p.next_attempt_at
+				        LIMIT greatest(:perEndpoint - coalesce(b.n, 0), 0)) c
+				    WHERE e.endpoint_id IS NOT NULL AND NOT (e.endpoint_id = ANY (:saturated)))
 				UPDATE deliveries d
 				SET status = 'in_flight', lease_owner = :node, lease_expires_at = :leaseUntil, updated_at = :now,
 				    version = d.version + 1
 				FROM events ev
 				WHERE ev.id = d.event_id AND d.id IN (
-				    SELECT c.id FROM deliveries c
-				    WHERE c.id IN (
-				        SELECT x.id FROM (
-				            SELECT p.id, row_number() OVER (PARTITION BY p.endpoint_id ORDER BY p.next_attempt_at, p.id) AS rn
-				            FROM (SELECT id, endpoint_id, next_attempt_at FROM deliveries
-				                  WHERE status = 'pending' AND next_attempt_at <= :now
-				                    AND NOT (endpoint_id = ANY (:saturated))
-				                  ORDER BY next_attempt_at LIMIT :scan) p) x
-				        WHERE x.rn <= :perEndpoint)
-				      AND c.status = 'pending'
-				      AND (NOT c.ordered OR c.chat_id IS NULL OR NOT EXISTS (
-				          SELECT 1 FROM deliveries e
-				          WHERE e.endpoint_id = c.endpoint_id AND e.chat_id = c.chat_id AND e.ordered
-				            AND e.status IN ('pending', 'in_flight') AND e.sequence < c.sequence))
-				    ORDER BY c.next_attempt_at
+				    SELECT l.id FROM deliveries l
+				    WHERE l.id IN (SELECT id FROM candidates) AND l.status = 'pending'
+				    ORDER BY l.next_attempt_at
 				    LIMIT :batch
-				    FOR UPDATE OF c SKIP LOCKED)
+				    FOR UPDATE OF l SKIP LOCKED)
 				RETURNING d.id, d.workspace_id, d.endpoint_id, d.event_id, d.event_type, d.chat_id, d.attempts,
 				          d.manual, ev.payload
 				""")
 			.param("node", node)
 			.param("now", SqlValues.timestamp(now))
 			.param("leaseUntil", SqlValues.timestamp(leaseUntil))
-			.param("saturated", saturated.toArray(String[]::new))
-			.param("scan", batch * 4)
+			.param("saturated", saturated)
+			.param("busyIds", busyIds)
+			.param("busyCounts", busyCounts)
 			.param("perEndpoint", perEndpoint)
 			.param("batch", batch)
 			.query((rs, n) -> new Claimed(new DeliveryId(rs.getString("id")), new WorkspaceId(rs.getString("workspace_id")),
@@ -163,6 +207,62 @@ class Deliveries {
 	record NewAttempt(DeliveryId deliveryId, WorkspaceId workspace, String endpointId, int attempt, String trigger,
 			String outcome, Integer status, String requestHeaders, String requestBody, String responseHeaders,
 			String responseBody, String error, long durationMs, String node, Instant startedAt) {
+	}
+
+	/** Logs many attempts in one round trip. */
+	void insertAttempts(List<NewAttempt> attempts) {
+		jdbcTemplate.batchUpdate("""
+				INSERT INTO delivery_attempts (id, delivery_id, workspace_id, endpoint_id, attempt, trigger, outcome,
+				    status, request_headers, request_body, response_headers, response_body, error, duration_ms, node,
+				    started_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, CAST(? AS jsonb), ?, ?, ?, ?, ?)
+				""", attempts, attempts.size(), (ps, a) -> {
+			ps.setString(1, Ids.next("att"));
+			ps.setString(2, a.deliveryId().value());
+			ps.setString(3, a.workspace().value());
+			ps.setString(4, a.endpointId());
+			ps.setInt(5, a.attempt());
+			ps.setString(6, a.trigger());
+			ps.setString(7, a.outcome());
+			ps.setObject(8, a.status(), java.sql.Types.INTEGER);
+			ps.setString(9, a.requestHeaders());
+			ps.setString(10, a.requestBody());
+			ps.setString(11, a.responseHeaders());
+			ps.setString(12, a.responseBody());
+			ps.setString(13, a.error());
+			ps.setInt(14, (int) Math.min(Integer.MAX_VALUE, a.durationMs()));
+			ps.setString(15, a.node());
+			ps.setObject(16, SqlValues.timestamp(a.startedAt()));
+		});
+	}
+
+	/** Marks many deliveries this node holds as succeeded; answers, per delivery, whether its lease still held. */
+	boolean[] succeedAll(List<Succeeded> succeeded, String node, Instant now) {
+		int[][] counts = jdbcTemplate.batchUpdate("""
+				UPDATE deliveries SET status = 'succeeded', attempts = ?, next_attempt_at = NULL, last_outcome = 'success',
+				    last_status = ?, lease_owner = NULL, lease_expires_at = NULL, manual = false, updated_at = ?,
+				    completed_at = ?, version = version + 1
+				WHERE id = ? AND status = 'in_flight' AND lease_owner = ?
+				""", succeeded, succeeded.size(), (ps, d) -> {
+			ps.setInt(1, d.attempts());
+			ps.setObject(2, d.httpStatus(), java.sql.Types.INTEGER);
+			ps.setObject(3, SqlValues.timestamp(now));
+			ps.setObject(4, SqlValues.timestamp(now));
+			ps.setString(5, d.id().value());
+			ps.setString(6, node);
+		});
+		boolean[] held = new boolean[succeeded.size()];
+		int i = 0;
+		for (int[] batch : counts) {
+			for (int count : batch) {
+				// The driver may not know the count of a batched statement; then the lease is taken to have held.
+				held[i++] = count == 1 || count == java.sql.Statement.SUCCESS_NO_INFO;
+			}
+		}
+		return held;
+	}
+
+	record Succeeded(DeliveryId id, int attempts, Integer httpStatus) {
 	}
 
 	void insertAttempt(NewAttempt a) {

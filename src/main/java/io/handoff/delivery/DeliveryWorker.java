@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -45,13 +46,15 @@ class DeliveryWorker {
 	private final DeliveryProperties properties;
 	private final RetryPolicy defaultPolicy;
 	private final RateLimiter rateLimiter = new RateLimiter();
+	private final Targets targets;
+	private final Recorder recorder;
 	private final JsonMapper json;
 	private final Clock clock;
 	private final String node;
 
 	DeliveryWorker(Deliveries deliveries, WebhookService webhooks, WebhookSender sender, EventService events,
 			DeliveryMetrics metrics, TransactionTemplate transactions, DeliveryProperties properties, NodeId node,
-			JsonMapper json, Clock clock) {
+			Recorder recorder, JsonMapper json, Clock clock) {
 		this.deliveries = deliveries;
 		this.webhooks = webhooks;
 		this.sender = sender;
@@ -64,11 +67,45 @@ class DeliveryWorker {
 		this.json = json;
 		this.clock = clock;
 		this.node = node.value();
+		this.targets = new Targets(webhooks);
+		this.recorder = recorder;
+		recorder.attach(this);
+	}
+
+	/**
+	 * Endpoints as last loaded, for a second: a busy endpoint is read and its secrets unsealed once a second rather
+	 * than once per request. A change takes at most that long to apply; a rotated-out secret keeps signing for a day
+	 * anyway, and disabling an endpoint fails what waits for it at once.
+	 */
+	private static final class Targets {
+
+		private static final long TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+		private final WebhookService webhooks;
+		private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+		Targets(WebhookService webhooks) {
+			this.webhooks = webhooks;
+		}
+
+		Optional<WebhookService.DeliveryTarget> get(Deliveries.Claimed claimed) {
+			long now = System.nanoTime();
+			Cached cached = cache.get(claimed.endpointId());
+			if (cached != null && now - cached.loadedAt() < TTL_NANOS) {
+				return cached.target();
+			}
+			Optional<WebhookService.DeliveryTarget> target = webhooks.deliveryTarget(claimed.workspace(),
+					new EndpointId(claimed.endpointId()));
+			cache.put(claimed.endpointId(), new Cached(target, now));
+			return target;
+		}
+
+		private record Cached(Optional<WebhookService.DeliveryTarget> target, long loadedAt) {
+		}
 	}
 
 	void process(Deliveries.Claimed claimed) throws InterruptedException {
-		Optional<WebhookService.DeliveryTarget> found = webhooks.deliveryTarget(claimed.workspace(),
-				new EndpointId(claimed.endpointId()));
+		Optional<WebhookService.DeliveryTarget> found = targets.get(claimed);
 		if (found.isEmpty()) {
 			return;
 		}
@@ -82,24 +119,48 @@ class DeliveryWorker {
 		Instant started = Timestamps.now(clock);
 		WebhookSender.Outcome outcome = sender.send(endpoint.target(), claimed.eventId(), claimed.payload());
 		metrics.attempt(claimed.endpointId(), outcome);
-		transactions.executeWithoutResult(status -> record(claimed, endpoint, outcome, started));
+		recorder.record(new Sent(claimed, endpoint, outcome, started));
 	}
 
-	private void record(Deliveries.Claimed claimed, WebhookService.DeliveryTarget endpoint,
-			WebhookSender.Outcome outcome, Instant started) {
-		Instant now = Timestamps.now(clock);
-		int attempts = claimed.attempts() + 1;
-		deliveries.insertAttempt(attempt(claimed, attempts, claimed.manual() ? "manual" : "scheduled", outcome,
-				started, node));
-		String kind = kind(outcome);
+	/** A try that was made and waits to be recorded. */
+	record Sent(Deliveries.Claimed claimed, WebhookService.DeliveryTarget endpoint, WebhookSender.Outcome outcome,
+			Instant started) {
+	}
 
-		if (outcome.succeeded()) {
-			if (deliveries.finish(claimed.id(), node, Delivery.Status.SUCCEEDED, attempts, null, kind,
-					outcome.status(), now)) {
-				webhooks.recordSuccess(endpoint.id());
+	/**
+	 * Records a batch of tries in one transaction: their attempts in one round trip, the successes in another, and
+	 * each failure with what follows from it (a retry, exhaustion, disabling the endpoint).
+	 */
+	void recordAll(List<Sent> batch) {
+		Instant now = Timestamps.now(clock);
+		List<Sent> succeeded = batch.stream().filter(s -> s.outcome().succeeded()).toList();
+		deliveries.insertAttempts(batch.stream()
+			.map(s -> attempt(s.claimed(), s.claimed().attempts() + 1, s.claimed().manual() ? "manual" : "scheduled",
+					s.outcome(), s.started(), node))
+			.toList());
+		boolean[] held = deliveries.succeedAll(succeeded.stream()
+			.map(s -> new Deliveries.Succeeded(s.claimed().id(), s.claimed().attempts() + 1, s.outcome().status()))
+			.toList(), node, now);
+		java.util.Set<EndpointId> healthy = new java.util.HashSet<>();
+		for (int i = 0; i < held.length; i++) {
+			if (held[i]) {
+				healthy.add(succeeded.get(i).endpoint().id());
 			}
-			return;
 		}
+		healthy.forEach(webhooks::recordSuccess);
+		for (Sent sent : batch) {
+			if (!sent.outcome().succeeded()) {
+				recordFailure(sent, now);
+			}
+		}
+	}
+
+	private void recordFailure(Sent sent, Instant now) {
+		Deliveries.Claimed claimed = sent.claimed();
+		WebhookService.DeliveryTarget endpoint = sent.endpoint();
+		WebhookSender.Outcome outcome = sent.outcome();
+		int attempts = claimed.attempts() + 1;
+		String kind = kind(outcome);
 		boolean gone = outcome.status() != null && outcome.status() == 410;
 		boolean retryable = !gone && !claimed.manual()
 				&& !(outcome.kind() == WebhookSender.OutcomeKind.TIMEOUT && !endpoint.retryOnTimeout());

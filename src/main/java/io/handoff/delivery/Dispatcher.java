@@ -155,14 +155,15 @@ class Dispatcher implements SmartLifecycle {
 		if (room <= 0) {
 			return 0;
 		}
-		List<String> saturated = inFlightByEndpoint.entrySet()
-			.stream()
-			.filter(e -> e.getValue().get() >= properties.perEndpointConcurrency())
-			.map(Map.Entry::getKey)
-			.toList();
+		Map<String, Integer> busy = new java.util.HashMap<>();
+		inFlightByEndpoint.forEach((endpoint, count) -> {
+			if (count.get() > 0) {
+				busy.put(endpoint, count.get());
+			}
+		});
 		Instant now = Timestamps.now(clock);
 		List<Deliveries.Claimed> claimed = deliveries.claim(node, now, now.plus(properties.lease()),
-				Math.min(room, properties.batchSize()), properties.perEndpointConcurrency(), saturated);
+				Math.min(room, properties.batchSize()), properties.perEndpointConcurrency(), busy);
 		for (Deliveries.Claimed delivery : claimed) {
 			AtomicInteger endpointCount = inFlightByEndpoint.computeIfAbsent(delivery.endpointId(), k -> new AtomicInteger());
 			endpointCount.incrementAndGet();
@@ -179,9 +180,15 @@ class Dispatcher implements SmartLifecycle {
 							delivery.id(), e);
 				}
 				finally {
-					endpointCount.decrementAndGet();
-					inFlight.decrementAndGet();
-					wakeUp();
+					// Claim again once an endpoint that was held back has half its slots free (or the node has room):
+					// claims then come in batches rather than one row per finished request.
+					int half = Math.max(1, properties.perEndpointConcurrency() / 2);
+					boolean endpointFreed = endpointCount.getAndDecrement() == half + 1
+							|| properties.perEndpointConcurrency() == 1;
+					boolean nodeFreed = inFlight.getAndDecrement() == properties.maxInFlight() / 2 + 1;
+					if (endpointFreed || nodeFreed) {
+						wakeUp();
+					}
 				}
 			});
 		}

@@ -1,7 +1,6 @@
 package io.handoff.delivery;
 
 import java.time.Clock;
-import java.time.Instant;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -40,12 +39,11 @@ class FanOut {
 		if (subscribers.isEmpty()) {
 			return;
 		}
-		Instant now = Timestamps.now(clock);
-		for (var subscriber : subscribers) {
-			deliveries.insert(new Deliveries.NewDelivery(DeliveryId.next(), recorded.workspaceId(),
+		deliveries.insertPending(subscribers.stream()
+			.map(subscriber -> new Deliveries.NewDelivery(DeliveryId.next(), recorded.workspaceId(),
 					subscriber.id().value(), event.id().value(), event.type().wire(), event.chatId(), event.sequence(),
-					subscriber.ordered(), false), Delivery.Status.PENDING, now);
-		}
+					subscriber.ordered(), false))
+			.toList(), Timestamps.now(clock));
 		deliveries.notifyDispatchers();
 	}
 
