@@ -48,7 +48,8 @@ CREATE TABLE delivery_attempts (
     outcome           text NOT NULL,
     status            integer,
     request_headers   jsonb NOT NULL,
-    request_body      text NOT NULL,
+    -- Null when the body sent was the event's payload as recorded (JSON bodies): it is read from the event.
+    request_body      text,
     response_headers  jsonb,
     response_body     text,
     error             text,

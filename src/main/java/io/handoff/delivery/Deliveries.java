@@ -375,11 +375,17 @@ class Deliveries {
 	}
 
 	List<Delivery.Attempt> attempts(DeliveryId id) {
-		return jdbc.sql("SELECT * FROM delivery_attempts WHERE delivery_id = :id ORDER BY attempt, started_at")
+		return jdbc.sql("""
+				SELECT a.*, coalesce(a.request_body, ev.payload) AS body
+				FROM delivery_attempts a
+				JOIN deliveries d ON d.id = a.delivery_id
+				JOIN events ev ON ev.id = d.event_id
+				WHERE a.delivery_id = :id ORDER BY a.attempt, a.started_at
+				""")
 			.param("id", id.value())
 			.query((rs, n) -> new Delivery.Attempt(rs.getString("id"), rs.getInt("attempt"), rs.getString("trigger"),
 					rs.getString("outcome"), rs.getObject("status", Integer.class), rs.getString("request_headers"),
-					rs.getString("request_body"), rs.getString("response_headers"), rs.getString("response_body"),
+					rs.getString("body"), rs.getString("response_headers"), rs.getString("response_body"),
 					rs.getString("error"), rs.getInt("duration_ms"), rs.getString("node"),
 					SqlValues.instant(rs, "started_at")))
 			.list();

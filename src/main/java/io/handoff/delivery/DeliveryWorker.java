@@ -191,9 +191,10 @@ class DeliveryWorker {
 	/** The log entry of a try; also used for test sends, which skip the queue. */
 	Deliveries.NewAttempt attempt(Deliveries.Claimed claimed, int number, String trigger,
 			WebhookSender.Outcome outcome, Instant started, String node) {
+		// A JSON body is the event's payload byte for byte; the log reads it from the event rather than keep a copy.
+		String body = outcome.request().body().equals(claimed.payload()) ? null : outcome.request().body();
 		return new Deliveries.NewAttempt(claimed.id(), claimed.workspace(), claimed.endpointId(), number, trigger,
-				kind(outcome), outcome.status(), json.writeValueAsString(outcome.request().headers()),
-				outcome.request().body(),
+				kind(outcome), outcome.status(), json.writeValueAsString(outcome.request().headers()), body,
 				outcome.status() == null ? null : json.writeValueAsString(outcome.responseHeaders()),
 				outcome.responseBody(), outcome.error(), outcome.durationMs(), node, started);
 	}

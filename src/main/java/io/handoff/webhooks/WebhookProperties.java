@@ -15,9 +15,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param responseTimeout how long a whole request may take, from connecting to the end of the response
  * @param secretRotationOverlap how long a rotated-out secret keeps signing alongside the new one
  * @param responseExcerptBytes how much of a receiver's response body is kept
+ * @param maxIdleConnections connections kept open to receivers between requests, in all
  */
 @ConfigurationProperties("handoff.webhooks")
 public record WebhookProperties(@DefaultValue List<String> allowedNetworks,
 		@DefaultValue("5s") Duration connectTimeout, @DefaultValue("15s") Duration responseTimeout,
-		@DefaultValue("24h") Duration secretRotationOverlap, @DefaultValue("16384") int responseExcerptBytes) {
+		@DefaultValue("24h") Duration secretRotationOverlap, @DefaultValue("16384") int responseExcerptBytes,
+		@DefaultValue("512") int maxIdleConnections) {
 }

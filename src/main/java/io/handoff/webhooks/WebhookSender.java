@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -52,7 +54,9 @@ public class WebhookSender {
 		this.json = json;
 		this.clock = clock;
 		this.excerptBytes = properties.responseExcerptBytes();
+		// Keep connections to busy receivers open between requests: OkHttp's default keeps only five idle ones in all.
 		this.http = new OkHttpClient.Builder().dns(guard.dns())
+			.connectionPool(new ConnectionPool(properties.maxIdleConnections(), 5, TimeUnit.MINUTES))
 			.proxy(Proxy.NO_PROXY)
 			.followRedirects(false)
 			.followSslRedirects(false)

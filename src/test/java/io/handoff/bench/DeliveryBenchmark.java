@@ -49,14 +49,17 @@ public final class DeliveryBenchmark {
 
 	private final Api api;
 	private final String receiverBase;
+	private final String slowReceiverBase;
 	private final String jdbcUrl;
 	private final List<String> chats;
 	private final Map<String, Boolean> assignedToJohn = new ConcurrentHashMap<>();
 	private final List<String> endpoints = new ArrayList<>();
 
-	private DeliveryBenchmark(Api api, String receiverBase, String jdbcUrl, List<String> chats) {
+	private DeliveryBenchmark(Api api, String receiverBase, String slowReceiverBase, String jdbcUrl,
+			List<String> chats) {
 		this.api = api;
 		this.receiverBase = receiverBase;
+		this.slowReceiverBase = slowReceiverBase;
 		this.jdbcUrl = jdbcUrl;
 		this.chats = chats;
 	}
@@ -73,23 +76,24 @@ public final class DeliveryBenchmark {
 			.start()) {
 			String jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
 			int receiverPort = freePort();
-			Process receiver = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"-Xmx1g", "-cp", System.getProperty("java.class.path"), Receiver.class.getName(),
-					Integer.toString(receiverPort))
-				.redirectErrorStream(true)
-				.redirectOutput(work.resolve("receiver.log").toFile())
-				.start();
+			int slowPort = freePort();
+			Process receiver = receiver(receiverPort, work.resolve("receiver.log"));
+			// Slow endpoints are other servers in real life: they get a receiver process of their own.
+			Process slowReceiver = receiver(slowPort, work.resolve("slow-receiver.log"));
 			try (NodeProcess node = NodeProcess.start("bench", jdbcUrl, work, "--handoff.demo=true",
 					"--logging.level.root=WARN", "--logging.level.io.handoff.inbox=INFO",
 					"--spring.datasource.hikari.maximum-pool-size=40")) {
 				String receiverBase = "http://127.0.0.1:" + receiverPort;
 				awaitReceiver(receiverBase);
 				Api api = new Api(node.baseUrl(), node.awaitLog("Demo API key: (hk_\\S+)", Duration.ofSeconds(30)));
-				DeliveryBenchmark bench = new DeliveryBenchmark(api, receiverBase, jdbcUrl, openChats(api, 400));
+				awaitReceiver("http://127.0.0.1:" + slowPort);
+				DeliveryBenchmark bench = new DeliveryBenchmark(api, receiverBase, "http://127.0.0.1:" + slowPort, jdbcUrl,
+						openChats(api, 400));
 				bench.report(seconds, throughputRate);
 			}
 			finally {
 				receiver.destroyForcibly();
+				slowReceiver.destroyForcibly();
 			}
 		}
 	}
@@ -97,7 +101,8 @@ public final class DeliveryBenchmark {
 	private void report(int seconds, int throughputRate) throws Exception {
 		System.out.printf("## Delivery benchmark%n%n");
 		System.out.printf("Machine: %d cores, %s memory; database: embedded PostgreSQL 17 (fsync on, synchronous_commit on), "
-				+ "same machine; receivers: one JVM (JDK HttpServer, virtual threads); Handoff: one node.%n%n",
+				+ "same machine; receivers: one JVM for fast endpoints, another for slow ones (JDK HttpServer, virtual threads); "
+				+ "Handoff: one node.%n%n",
 				Runtime.getRuntime().availableProcessors(), memory());
 
 		double ceiling = receiverCeiling(Duration.ofSeconds(10));
@@ -133,7 +138,8 @@ public final class DeliveryBenchmark {
 		for (int i = 0; i < fast + slow; i++) {
 			String path = (i < fast ? "/fast/" : "/slow/") + name + "-" + i;
 			Api.Response created = api.post("/api/v1/webhooks", """
-					{"name": "%s", "url": "%s%s", "eventTypes": ["chat.assigned"]}""".formatted(path, receiverBase, path));
+					{"name": "%s", "url": "%s%s", "eventTypes": ["chat.assigned"]}""".formatted(path,
+					i < fast ? receiverBase : slowReceiverBase, path));
 			if (created.status() != 201) {
 				throw new IllegalStateException(created.toString());
 			}
@@ -313,6 +319,14 @@ public final class DeliveryBenchmark {
 					{"businessNumberId": "%s", "customerId": "%s"}""".formatted(number, customer)).json().get("id").asString());
 		}
 		return chats;
+	}
+
+	private static Process receiver(int port, Path log) throws IOException {
+		return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+				System.getProperty("java.class.path"), Receiver.class.getName(), Integer.toString(port))
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
 	}
 
 	private static void awaitReceiver(String base) throws Exception {

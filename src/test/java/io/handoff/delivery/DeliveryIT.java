@@ -382,6 +382,28 @@ class DeliveryIT {
 	}
 
 	@Test
+	void spacesRequestsToRateLimitedEndpoints() {
+		endpoint("{\"rateLimitPerSecond\": 4}");
+		List<Long> arrivals = new CopyOnWriteArrayList<>();
+		receiver.setDispatcher(new Dispatcher() {
+			@Override
+			public MockResponse dispatch(RecordedRequest request) {
+				arrivals.add(System.nanoTime());
+				return new MockResponse.Builder().code(200).build();
+			}
+		});
+		List<MemberId> agents = List.of(ws.john().id(), ws.rahul().id());
+		for (int i = 0; i < 6; i++) {
+			assign(agents.get(i % 2));
+		}
+
+		Await.until("all six arrive", () -> arrivals.size() == 6);
+
+		// Four a second: six requests span at least five gaps of a quarter second (less a little for scheduling).
+		assertThat(Duration.ofNanos(arrivals.get(5) - arrivals.get(0))).isGreaterThan(Duration.ofMillis(1150));
+	}
+
+	@Test
 	void resendsOneDeliveryAndRecoversFailures() {
 		String id = endpoint("{\"retrySchedule\": []}").at("/endpoint/id").asString();
 		receiver.setDispatcher(new Dispatcher() {
