@@ -5,7 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,22 +37,7 @@ class Endpoints {
 				    :authSecret, :bodyFormat, :ordering, :rateLimit, :retryOnTimeout, :schedule, :enabled, :secret,
 				    :at, :at)
 				""")
-			.param("schedule", e.retrySchedule() == null ? null : e.retrySchedule().toArray(String[]::new))
-			.param("id", e.id().value())
-			.param("workspace", e.workspaceId().value())
-			.param("name", e.name())
-			.param("url", e.url())
-			.param("all", e.allBusinessNumbers())
-			.param("numbers", e.businessNumberIds().stream().map(BusinessNumberId::value).toArray(String[]::new))
-			.param("types", e.eventTypes().toArray(String[]::new))
-			.param("headers", e.headersEnc())
-			.param("authType", e.authType().dbValue())
-			.param("authUsername", e.authUsername())
-			.param("authSecret", e.authSecretEnc())
-			.param("bodyFormat", e.bodyFormat().dbValue())
-			.param("ordering", e.ordering().dbValue())
-			.param("rateLimit", e.rateLimitPerSecond())
-			.param("retryOnTimeout", e.retryOnTimeout())
+			.params(settings(e))
 			.param("enabled", e.enabled())
 			.param("secret", e.secretEnc())
 			.param("at", SqlValues.timestamp(e.createdAt()))
@@ -68,24 +55,31 @@ class Endpoints {
 				    version = version + 1
 				WHERE workspace_id = :workspace AND id = :id
 				""")
-			.param("schedule", e.retrySchedule() == null ? null : e.retrySchedule().toArray(String[]::new))
-			.param("id", e.id().value())
-			.param("workspace", e.workspaceId().value())
-			.param("name", e.name())
-			.param("url", e.url())
-			.param("all", e.allBusinessNumbers())
-			.param("numbers", e.businessNumberIds().stream().map(BusinessNumberId::value).toArray(String[]::new))
-			.param("types", e.eventTypes().toArray(String[]::new))
-			.param("headers", e.headersEnc())
-			.param("authType", e.authType().dbValue())
-			.param("authUsername", e.authUsername())
-			.param("authSecret", e.authSecretEnc())
-			.param("bodyFormat", e.bodyFormat().dbValue())
-			.param("ordering", e.ordering().dbValue())
-			.param("rateLimit", e.rateLimitPerSecond())
-			.param("retryOnTimeout", e.retryOnTimeout())
+			.params(settings(e))
 			.param("at", SqlValues.timestamp(e.updatedAt()))
 			.update();
+	}
+
+	/** The parameters that insert and update share: the endpoint's identity and every user setting. */
+	private static Map<String, Object> settings(StoredEndpoint e) {
+		Map<String, Object> params = new HashMap<>();
+		params.put("schedule", e.retrySchedule() == null ? null : e.retrySchedule().toArray(String[]::new));
+		params.put("id", e.id().value());
+		params.put("workspace", e.workspaceId().value());
+		params.put("name", e.name());
+		params.put("url", e.url());
+		params.put("all", e.allBusinessNumbers());
+		params.put("numbers", e.businessNumberIds().stream().map(BusinessNumberId::value).toArray(String[]::new));
+		params.put("types", e.eventTypes().toArray(String[]::new));
+		params.put("headers", e.headersEnc());
+		params.put("authType", e.authType().dbValue());
+		params.put("authUsername", e.authUsername());
+		params.put("authSecret", e.authSecretEnc());
+		params.put("bodyFormat", e.bodyFormat().dbValue());
+		params.put("ordering", e.ordering().dbValue());
+		params.put("rateLimit", e.rateLimitPerSecond());
+		params.put("retryOnTimeout", e.retryOnTimeout());
+		return params;
 	}
 
 	void setEnabled(WorkspaceId workspace, EndpointId id, boolean enabled, String reason, Instant at) {

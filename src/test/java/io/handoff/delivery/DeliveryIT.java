@@ -259,12 +259,7 @@ class DeliveryIT {
 	@Test
 	void exhaustedDeliveriesEmitAnEvent() {
 		String id = endpoint("{\"retrySchedule\": [\"1s\", \"2s\"]}").at("/endpoint/id").asString();
-		receiver.setDispatcher(new Dispatcher() {
-			@Override
-			public MockResponse dispatch(RecordedRequest request) {
-				return new MockResponse.Builder().code(500).build();
-			}
-		});
+		receiver.setDispatcher(answering(500));
 
 		assign(ws.john().id());
 
@@ -288,12 +283,7 @@ class DeliveryIT {
 	void endpointsFailingForDaysAreDisabledAndNotReplayedWhenEnabled() {
 		String id = endpoint("{\"retrySchedule\": [\"1h\", \"1h\", \"1h\", \"1h\", \"1h\", \"1h\", \"1h\", \"1h\", \"1h\"]}")
 			.at("/endpoint/id").asString();
-		receiver.setDispatcher(new Dispatcher() {
-			@Override
-			public MockResponse dispatch(RecordedRequest request) {
-				return new MockResponse.Builder().code(500).build();
-			}
-		});
+		receiver.setDispatcher(answering(500));
 
 		assign(ws.john().id());
 		awaitDelivery(d -> d.get("attempts").asInt() == 1);
@@ -406,12 +396,7 @@ class DeliveryIT {
 	@Test
 	void resendsOneDeliveryAndRecoversFailures() {
 		String id = endpoint("{\"retrySchedule\": []}").at("/endpoint/id").asString();
-		receiver.setDispatcher(new Dispatcher() {
-			@Override
-			public MockResponse dispatch(RecordedRequest request) {
-				return new MockResponse.Builder().code(500).build();
-			}
-		});
+		receiver.setDispatcher(answering(500));
 		assign(ws.john().id());
 		JsonNode before = awaitDelivery("failed");
 		Instant since = Timestamps(before.get("createdAt").asString()).plusMillis(1);
@@ -569,10 +554,15 @@ class DeliveryIT {
 	}
 
 	private static Dispatcher ok() {
+		return answering(200);
+	}
+
+	/** A receiver that answers every request with {@code status}. */
+	private static Dispatcher answering(int status) {
 		return new Dispatcher() {
 			@Override
 			public MockResponse dispatch(RecordedRequest request) {
-				return new MockResponse.Builder().code(200).build();
+				return new MockResponse.Builder().code(status).build();
 			}
 		};
 	}
