@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Delivery benchmark (see shared design BENCHMARKS.md): bench/delivery.sh [seconds-per-run] [throughput-rate]
+# Delivery benchmark (see shared design BENCHMARKS.md):
+#   bench/delivery.sh [seconds-per-run] [throughput-rate] [latency,throughput,isolation]
 # Starts PostgreSQL, a receiver JVM and a Handoff node, then prints a Markdown report.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -27,8 +27,9 @@ CREATE TABLE deliveries (
     completed_at      timestamptz,
     version           integer NOT NULL DEFAULT 0
 );
-CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
--- Claims walk the endpoints that have due work and take the oldest of each (a loose index scan).
+-- The one index of the queue: claims walk the endpoints that have pending work (a loose index scan) and take the
+-- oldest due rows of each. A second index on next_attempt_at alone tempted the planner into scanning the whole
+-- backlog per endpoint, which stalled claims for seconds once a slow endpoint had a backlog.
 CREATE INDEX deliveries_pending_endpoint ON deliveries (endpoint_id, next_attempt_at) WHERE status = 'pending';
 CREATE INDEX deliveries_leases ON deliveries (lease_expires_at) WHERE status = 'in_flight';
 CREATE INDEX deliveries_chat_order ON deliveries (endpoint_id, chat_id, sequence)

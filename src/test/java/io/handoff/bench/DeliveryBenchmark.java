@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +68,7 @@ public final class DeliveryBenchmark {
 	public static void main(String[] args) throws Exception {
 		int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
 		int throughputRate = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+		Set<String> scenarios = args.length > 2 ? Set.of(args[2].split(",")) : Set.of("latency", "throughput", "isolation");
 		Path work = Files.createTempDirectory("handoff-bench");
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setServerConfig("fsync", "on")
@@ -89,7 +91,7 @@ public final class DeliveryBenchmark {
 				awaitReceiver("http://127.0.0.1:" + slowPort);
 				DeliveryBenchmark bench = new DeliveryBenchmark(api, receiverBase, "http://127.0.0.1:" + slowPort, jdbcUrl,
 						openChats(api, 400));
-				bench.report(seconds, throughputRate);
+				bench.report(seconds, throughputRate, scenarios);
 			}
 			finally {
 				receiver.destroyForcibly();
@@ -98,7 +100,7 @@ public final class DeliveryBenchmark {
 		}
 	}
 
-	private void report(int seconds, int throughputRate) throws Exception {
+	private void report(int seconds, int throughputRate, Set<String> scenarios) throws Exception {
 		System.out.printf("## Delivery benchmark%n%n");
 		System.out.printf("Machine: %d cores, %s memory; database: embedded PostgreSQL 17 (fsync on, synchronous_commit on), "
 				+ "same machine; receivers: one JVM for fast endpoints, another for slow ones (JDK HttpServer, virtual threads); "
@@ -111,13 +113,20 @@ public final class DeliveryBenchmark {
 		// The JIT compiles the hot paths during a first, unreported run, as it would in a node that has been up a while.
 		run("warmup", 200, 5, 0, Duration.ofSeconds(20));
 
-		Result latency = run("latency", 100, 5, 0, Duration.ofSeconds(seconds));
-		table("End-to-end latency at 100 assignments/s × 5 endpoints (" + seconds + " s)", latency, ceiling);
+		if (scenarios.contains("latency")) {
+			Result latency = run("latency", 100, 5, 0, Duration.ofSeconds(seconds));
+			table("End-to-end latency at 100 assignments/s × 5 endpoints (" + seconds + " s)", latency, ceiling);
+		}
 
-		// Fan-out, not the assignment API, is what this run loads: ten endpoints per assignment.
-		Result throughput = run("throughput", throughputRate, 10, 0, Duration.ofSeconds(seconds));
-		table("Sustained throughput at " + throughputRate + " assignments/s × 10 endpoints (" + seconds + " s)",
-				throughput, ceiling);
+		if (scenarios.contains("throughput")) {
+			// Fan-out, not the assignment API, is what this run loads: ten endpoints per assignment.
+			Result throughput = run("throughput", throughputRate, 10, 0, Duration.ofSeconds(seconds));
+			table("Sustained throughput at " + throughputRate + " assignments/s × 10 endpoints (" + seconds + " s)",
+					throughput, ceiling);
+		}
+		if (!scenarios.contains("isolation")) {
+			return;
+		}
 
 		Result clean = run("clean", 100, 10, 0, Duration.ofSeconds(seconds));
 		table("Isolation baseline: 100 assignments/s × 10 fast endpoints (" + seconds + " s)", clean, ceiling);
