@@ -383,7 +383,7 @@ class Deliveries {
 		return jdbc.sql("SELECT * FROM deliveries WHERE workspace_id = :workspace AND id = :id")
 			.param("workspace", workspace.value())
 			.param("id", id.value())
-			.query((rs, n) -> map(rs, attempts(id)))
+			.query((rs, n) -> map(rs, List.of()))
 			.optional();
 	}
 
