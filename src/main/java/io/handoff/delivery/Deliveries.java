@@ -348,12 +348,7 @@ class Deliveries {
 			.update();
 	}
 
-	/** Filters of the delivery log; null components do not filter. */
-	record Filter(String endpointId, Delivery.Status status, String eventType, String chatId, Instant since,
-			Instant until) {
-	}
-
-	List<Delivery> list(WorkspaceId workspace, Filter filter, PageRequest page) {
+	List<Delivery> list(WorkspaceId workspace, DeliveryService.Filter filter, PageRequest page) {
 		return jdbc.sql("""
 				SELECT * FROM deliveries
 				WHERE workspace_id = :workspace
@@ -368,7 +363,7 @@ class Deliveries {
 				""")
 			.param("workspace", workspace.value())
 			.param("after", page.after())
-			.param("endpoint", filter.endpointId())
+			.param("endpoint", filter.endpointId() == null ? null : filter.endpointId().value())
 			.param("status", filter.status() == null ? null : filter.status().dbValue())
 			.param("type", filter.eventType())
 			.param("chat", filter.chatId())

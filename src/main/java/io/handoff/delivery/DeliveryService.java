@@ -59,11 +59,7 @@ public class DeliveryService {
 		if (filter.endpointId() != null) {
 			webhooks.get(caller, filter.endpointId());
 		}
-		var rows = deliveries.list(caller.workspaceId(),
-				new Deliveries.Filter(filter.endpointId() == null ? null : filter.endpointId().value(),
-						filter.status(), filter.eventType(), filter.chatId(), filter.since(), filter.until()),
-				page);
-		return Page.of(rows, page.limit(), d -> d.id().value());
+		return Page.of(deliveries.list(caller.workspaceId(), filter, page), page.limit(), d -> d.id().value());
 	}
 
 	/** One delivery with every attempt, oldest first. */

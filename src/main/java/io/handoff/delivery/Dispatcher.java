@@ -87,7 +87,10 @@ class Dispatcher implements SmartLifecycle {
 				properties.retentionInterval().toMillis(), properties.retentionInterval().toMillis(),
 				TimeUnit.MILLISECONDS);
 		housekeeping.scheduleWithFixedDelay(
-				() -> quietly("queue metrics", () -> metrics.backlog(deliveries.backlog(Timestamps.now(clock)), Timestamps.now(clock))),
+				() -> quietly("queue metrics", () -> {
+					Instant now = Timestamps.now(clock);
+					metrics.backlog(deliveries.backlog(now), now);
+				}),
 				1, 10, TimeUnit.SECONDS);
 		listener = Thread.ofPlatform().name("handoff-listen").daemon().start(this::listen);
 		loop = Thread.ofPlatform().name("handoff-dispatch").daemon().start(this::run);

@@ -40,8 +40,4 @@ public record Actor(Type type, String id, String name) {
 	public static Actor apiKey(String keyId, String name) {
 		return new Actor(Type.API_KEY, keyId, name);
 	}
-
-	public static Actor system() {
-		return new Actor(Type.SYSTEM, null, "Handoff");
-	}
 }

@@ -7,8 +7,4 @@ package io.handoff.inbox;
  */
 public record ChatFilter(BusinessNumberId businessNumberId, CustomerId customerId, Chat.Status status,
 		MemberId assigneeId, boolean unassigned) {
-
-	public static ChatFilter all() {
-		return new ChatFilter(null, null, null, null, false);
-	}
 }

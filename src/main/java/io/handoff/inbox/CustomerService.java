@@ -27,20 +27,11 @@ public class CustomerService {
 	@Transactional
 	public Customer create(WorkspaceId workspace, String name, String phone) {
 		String e164 = PhoneNumbers.toE164("phone", phone);
-		customers.findByPhone(workspace, e164).ifPresent(existing -> {
-			throw new HandoffException.Conflict("phone", "customer " + existing.id() + " already has this number");
-		});
+		requireUnused(workspace, e164);
 		Customer customer = new Customer(CustomerId.next(), blankToNull(name), e164, PhoneNumbers.waId(e164),
 				Timestamps.now(clock));
 		customers.insert(workspace, customer);
 		return customer;
-	}
-
-	/** The customer with this phone number, created on first contact. */
-	@Transactional
-	public Customer findOrCreate(WorkspaceId workspace, String name, String phone) {
-		String e164 = PhoneNumbers.toE164("phone", phone);
-		return customers.findByPhone(workspace, e164).orElseGet(() -> create(workspace, name, e164));
 	}
 
 	/** Changes name and phone; a null keeps the current value. */
@@ -49,9 +40,7 @@ public class CustomerService {
 		Customer current = get(workspace, id, "id");
 		String e164 = phone == null ? current.phone() : PhoneNumbers.toE164("phone", phone);
 		if (!e164.equals(current.phone())) {
-			customers.findByPhone(workspace, e164).ifPresent(existing -> {
-				throw new HandoffException.Conflict("phone", "customer " + existing.id() + " already has this number");
-			});
+			requireUnused(workspace, e164);
 		}
 		Customer updated = new Customer(id, name == null ? current.name() : blankToNull(name), e164,
 				PhoneNumbers.waId(e164), current.createdAt());
@@ -81,6 +70,12 @@ public class CustomerService {
 
 	public Page<Customer> list(WorkspaceId workspace, PageRequest page) {
 		return Page.of(customers.list(workspace, page), page.limit(), c -> c.id().value());
+	}
+
+	private void requireUnused(WorkspaceId workspace, String e164) {
+		customers.findByPhone(workspace, e164).ifPresent(existing -> {
+			throw new HandoffException.Conflict("phone", "customer " + existing.id() + " already has this number");
+		});
 	}
 
 	private static String blankToNull(String value) {

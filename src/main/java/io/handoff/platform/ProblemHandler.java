@@ -1,7 +1,6 @@
 package io.handoff.platform;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +63,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			.stream()
 			.map(f -> new Problems.FieldError(f.getField(), f.getDefaultMessage()))
 			.toList();
-		String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
-		return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid_field", detail, errors)));
+		return cast(respond(Problems.invalidFields(errors)));
 	}
 
 	@Override
@@ -78,8 +76,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 				.map(err -> new Problems.FieldError(r.getMethodParameter().getParameterName(),
 						err.getDefaultMessage())))
 			.toList();
-		String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
-		return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid_field", detail, errors)));
+		return cast(respond(Problems.invalidFields(errors)));
 	}
 
 	@Override

@@ -2,9 +2,11 @@ package io.handoff.platform;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -37,6 +39,12 @@ public class Problems {
 	public static ProblemDetail of(HttpStatusCode status, String code, String field, String message) {
 		List<FieldError> errors = field == null ? List.of() : List.of(new FieldError(field, message));
 		return of(status, code, field == null ? message : field + ": " + message, errors);
+	}
+
+	/** A 400 for fields that failed validation, its detail listing each of them. */
+	public static ProblemDetail invalidFields(List<FieldError> errors) {
+		String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
+		return of(HttpStatus.BAD_REQUEST, "invalid_field", detail, errors);
 	}
 
 	/** Writes a problem from outside Spring MVC, where filters answer before any controller runs. */
