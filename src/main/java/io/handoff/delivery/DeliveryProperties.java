@@ -10,7 +10,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings under {@code handoff.delivery.*}.
  *
  * @param enabled whether this node runs dispatchers (a node can serve the API only)
- * @param nodeId this node's name in leases and the attempt log; generated when empty
  * @param retrySchedule delays between attempts after the first, immediate one; each gets {@code jitter}
  * @param jitter the fraction by which each delay varies at random, both ways
  * @param retryAfterCap the longest {@code Retry-After} (on 429 and 503) that is honoured as given
@@ -26,7 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retentionInterval how often retention runs
  */
 @ConfigurationProperties("handoff.delivery")
-public record DeliveryProperties(@DefaultValue("true") boolean enabled, @DefaultValue("") String nodeId,
+public record DeliveryProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue({ "5s", "5m", "30m", "2h", "5h", "10h", "10h" }) List<Duration> retrySchedule,
 		@DefaultValue("0.2") double jitter, @DefaultValue("1h") Duration retryAfterCap,
 		@DefaultValue("5d") Duration disableAfter, @DefaultValue("200") int batchSize,

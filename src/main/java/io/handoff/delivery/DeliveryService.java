@@ -9,6 +9,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.handoff.events.Event;
 import io.handoff.events.EventService;
 import io.handoff.events.EventType;
+import io.handoff.platform.NodeId;
 import io.handoff.platform.Caller;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.Page;

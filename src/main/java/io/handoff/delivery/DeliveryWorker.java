@@ -21,6 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.handoff.events.EventService;
 import io.handoff.events.EventType;
+import io.handoff.platform.NodeId;
 import io.handoff.platform.Timestamps;
 import io.handoff.platform.WorkspaceId;
 import io.handoff.webhooks.EndpointId;

@@ -1,8 +1,5 @@
 package io.handoff.delivery;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,16 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import javax.sql.DataSource;
-
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.handoff.platform.NodeId;
+import io.handoff.platform.Notifications;
 import io.handoff.platform.Timestamps;
 
 /**
@@ -45,7 +40,7 @@ class Dispatcher implements SmartLifecycle {
 	private final Retention retention;
 	private final DeliveryMetrics metrics;
 	private final DeliveryProperties properties;
-	private final DataSource dataSource;
+	private final Notifications notifications;
 	private final Clock clock;
 	private final String node;
 
@@ -58,16 +53,15 @@ class Dispatcher implements SmartLifecycle {
 	private ExecutorService senders;
 	private ScheduledExecutorService housekeeping;
 	private Thread loop;
-	private Thread listener;
 
 	Dispatcher(Deliveries deliveries, DeliveryWorker worker, Retention retention, DeliveryMetrics metrics,
-			DeliveryProperties properties, DataSource dataSource, Clock clock, NodeId node) {
+			DeliveryProperties properties, Notifications notifications, Clock clock, NodeId node) {
 		this.deliveries = deliveries;
 		this.worker = worker;
 		this.retention = retention;
 		this.metrics = metrics;
 		this.properties = properties;
-		this.dataSource = dataSource;
+		this.notifications = notifications;
 		this.clock = clock;
 		this.node = node.value();
 	}
@@ -79,6 +73,7 @@ class Dispatcher implements SmartLifecycle {
 			return;
 		}
 		running = true;
+		notifications.listen(Deliveries.CHANNEL, payload -> wakeUp());
 		senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("handoff-send-", 0).factory());
 		housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("handoff-housekeeping").daemon().factory());
 		housekeeping.scheduleWithFixedDelay(() -> quietly("release expired leases", this::releaseExpiredLeases), 0,
@@ -92,7 +87,6 @@ class Dispatcher implements SmartLifecycle {
 					metrics.backlog(deliveries.backlog(now), now);
 				}),
 				1, 10, TimeUnit.SECONDS);
-		listener = Thread.ofPlatform().name("handoff-listen").daemon().start(this::listen);
 		loop = Thread.ofPlatform().name("handoff-dispatch").daemon().start(this::run);
 		log.info("Delivery dispatcher started as node {}", node);
 	}
@@ -105,7 +99,6 @@ class Dispatcher implements SmartLifecycle {
 			return;
 		}
 		housekeeping.shutdownNow();
-		listener.interrupt();
 		try {
 			loop.join(Duration.ofSeconds(5));
 			senders.shutdown();
@@ -218,28 +211,6 @@ class Dispatcher implements SmartLifecycle {
 		}
 		finally {
 			lock.unlock();
-		}
-	}
-
-	private void listen() {
-		while (running) {
-			try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-				connection.setAutoCommit(true);
-				statement.execute("LISTEN " + Deliveries.CHANNEL);
-				PGConnection postgres = connection.unwrap(PGConnection.class);
-				while (running) {
-					PGNotification[] notifications = postgres.getNotifications(500);
-					if (notifications != null && notifications.length > 0) {
-						wakeUp();
-					}
-				}
-			}
-			catch (SQLException e) {
-				if (running) {
-					log.warn("Lost the notification connection; reconnecting", e);
-					sleep(Duration.ofSeconds(1));
-				}
-			}
 		}
 	}
 

@@ -1,14 +1,8 @@
 package io.handoff.platform;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 
 import org.springframework.stereotype.Service;
@@ -29,7 +23,6 @@ public class ApiKeyService {
 	private final ApiKeys keys;
 	private final MemberDirectory members;
 	private final Clock clock;
-	private final SecureRandom random = new SecureRandom();
 
 	ApiKeyService(ApiKeys keys, MemberDirectory members, Clock clock) {
 		this.keys = keys;
@@ -49,9 +42,7 @@ public class ApiKeyService {
 		if (memberId != null && members.asCaller(workspace, memberId).isEmpty()) {
 			throw new HandoffException.NotFound("memberId", "member", memberId);
 		}
-		byte[] bytes = new byte[32];
-		random.nextBytes(bytes);
-		String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+		String key = PREFIX + Tokens.random(32);
 		String hint = key.substring(0, PREFIX.length() + 4) + "…" + key.substring(key.length() - 4);
 		ApiKey apiKey = new ApiKey(Ids.next("key"), name, hint, memberId, Timestamps.now(clock), null, null);
 		keys.insert(workspace, apiKey, hash(key));
@@ -86,14 +77,7 @@ public class ApiKeyService {
 			return caller;
 		});
 	}
-
 	static String hash(String key) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-			return HexFormat.of().formatHex(digest);
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("SHA-256 is part of every JDK", e);
-		}
+		return Tokens.hash(key);
 	}
 }

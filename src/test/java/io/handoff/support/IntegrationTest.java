@@ -19,7 +19,7 @@ import org.springframework.test.context.ContextConfiguration;
 		properties = { "handoff.demo=false", "handoff.data-dir=target/test-data",
 				"handoff.secrets.key=dGVzdC1rZXktZm9yLWhhbmRvZmYtdGVzdHMtMzJieXQ=",
 				"handoff.webhooks.allowed-networks=127.0.0.0/8,::1/128", "handoff.delivery.poll-interval=100ms",
-				"handoff.delivery.lease-check-interval=200ms", "handoff.delivery.node-id=test-node",
+				"handoff.delivery.lease-check-interval=200ms", "handoff.node-id=test-node",
 				"handoff.webhooks.connect-timeout=2s", "handoff.webhooks.response-timeout=3s" })
 @Import(TestSupportConfiguration.class)
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)

@@ -39,7 +39,7 @@ public final class NodeProcess implements AutoCloseable {
 					"--spring.datasource.url=" + jdbcUrl, "--server.port=" + port,
 					"--handoff.data-dir=" + workDir.resolve(name + "-data"),
 					"--handoff.secrets.key=dGVzdC1rZXktZm9yLWhhbmRvZmYtdGVzdHMtMzJieXQ=",
-					"--handoff.webhooks.allowed-networks=127.0.0.0/8,::1/128", "--handoff.delivery.node-id=" + name));
+					"--handoff.webhooks.allowed-networks=127.0.0.0/8,::1/128", "--handoff.node-id=" + name));
 			command.addAll(List.of(extraArguments));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 			NodeProcess node = new NodeProcess(name, process, log, port);

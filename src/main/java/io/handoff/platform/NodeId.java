@@ -1,23 +1,25 @@
-package io.handoff.delivery;
+package io.handoff.platform;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-import io.handoff.platform.Ids;
-
-/** This process's name in leases and in the attempt log: configured, or host name, pid and a random suffix. */
+/**
+ * This process's name in leases and logs ({@code handoff.node-id}): configured, or host name, pid and a random
+ * suffix.
+ */
 @Component
-class NodeId {
+public class NodeId {
 
 	private final String value;
 
-	NodeId(DeliveryProperties properties) {
-		this.value = properties.nodeId().isBlank() ? generated() : properties.nodeId().strip();
+	NodeId(@Value("${handoff.node-id:}") String configured) {
+		this.value = configured.isBlank() ? generated() : configured.strip();
 	}
 
-	String value() {
+	public String value() {
 		return value;
 	}
 
