@@ -67,6 +67,14 @@ class BusinessNumbers {
 			.optional();
 	}
 
+	Optional<BusinessNumber> findByPhoneNumberId(WorkspaceId workspace, String phoneNumberId) {
+		return jdbc.sql("SELECT * FROM business_numbers WHERE workspace_id = :workspace AND phone_number_id = :id")
+			.param("workspace", workspace.value())
+			.param("id", phoneNumberId)
+			.query(BusinessNumbers::map)
+			.optional();
+	}
+
 	boolean phoneNumberIdTaken(String phoneNumberId, BusinessNumberId except) {
 		return jdbc.sql("""
 				SELECT EXISTS (SELECT 1 FROM business_numbers WHERE phone_number_id = :phoneNumberId AND id <> :except)

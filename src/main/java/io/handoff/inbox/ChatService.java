@@ -172,10 +172,18 @@ public class ChatService {
 	@Transactional
 	public Assignment assignByPhone(WorkspaceId workspace, String customerPhone, String businessNumber,
 			MemberId memberId, Origin origin) {
+		return assign(workspace, openOrGetByPhone(workspace, customerPhone, businessNumber).id(), memberId, origin);
+	}
+
+	/**
+	 * The open chat of the customer with {@code customerPhone} on a business number (given as its number or id),
+	 * opened now if there is none.
+	 */
+	@Transactional
+	public Chat openOrGetByPhone(WorkspaceId workspace, String customerPhone, String businessNumber) {
 		BusinessNumber number = team.numberByNumberOrId(workspace, businessNumber, "businessNumber");
 		Customer customer = customerService.byPhone(workspace, customerPhone, "customerPhone");
-		Chat chat = openOrGet(workspace, number.id(), customer.id());
-		return assign(workspace, chat.id(), memberId, origin);
+		return openOrGet(workspace, number.id(), customer.id());
 	}
 
 	/** Takes the chat from its assignee; a chat without one stays as it is and nothing is emitted. */

@@ -8,9 +8,24 @@ import java.util.List;
  *
  * @param orgRole the name of the member's role in the workspace
  * @param numberRoles the member's role on each business number they work on
+ * @param availability whether the member takes new chats now; bots may assign to online members only
  */
 public record Member(MemberId id, String name, String email, String phone, String orgRole,
-		List<NumberRole> numberRoles, Instant createdAt) {
+		List<NumberRole> numberRoles, Availability availability, Instant createdAt) {
+
+	public enum Availability {
+		@com.fasterxml.jackson.annotation.JsonProperty("online") ONLINE,
+		@com.fasterxml.jackson.annotation.JsonProperty("busy") BUSY,
+		@com.fasterxml.jackson.annotation.JsonProperty("offline") OFFLINE;
+
+		String dbValue() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+		static Availability fromDb(String value) {
+			return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+		}
+	}
 
 	public record NumberRole(BusinessNumberId businessNumberId, String role) {
 	}

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -79,6 +80,19 @@ class MemberController {
 		return team.updateMember(caller.workspaceId(), id,
 				new TeamService.MemberDetails(request.name(), request.email(), request.phone(), request.orgRole(),
 						request.numberRoles() == null ? null : byNumber(request.numberRoles())));
+	}
+
+	record AvailabilityRequest(Member.Availability availability) {
+	}
+
+	/** Online, busy or offline: members set their own, Owners and Team Leads anyone's. */
+	@PutMapping("/{id}/availability")
+	Member setAvailability(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id,
+			@RequestBody AvailabilityRequest request) {
+		if (!(caller.kind() == Caller.Kind.MEMBER && caller.id().equals(id.value()))) {
+			caller.requireManager();
+		}
+		return team.setAvailability(caller.workspaceId(), id, request.availability());
 	}
 
 	@DeleteMapping("/{id}")

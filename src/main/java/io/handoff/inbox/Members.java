@@ -19,7 +19,7 @@ import io.handoff.platform.WorkspaceId;
 class Members {
 
 	private static final String SELECT = """
-			SELECT m.id, m.name, m.email, m.phone, m.created_at, r.name AS org_role, r.base AS org_base
+			SELECT m.id, m.name, m.email, m.phone, m.availability, m.created_at, r.name AS org_role, r.base AS org_base
 			FROM members m JOIN roles r ON r.id = m.org_role_id
 			""";
 
@@ -66,6 +66,43 @@ class Members {
 				INSERT INTO member_number_roles (member_id, business_number_id, role_id)
 				VALUES (:member, :number, :role)
 				""").param("member", id.value()).param("number", number.value()).param("role", roleId).update());
+	}
+
+	void setAvailability(WorkspaceId workspace, MemberId id, Member.Availability availability) {
+		jdbc.sql("UPDATE members SET availability = :availability WHERE workspace_id = :workspace AND id = :id")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.param("availability", availability.dbValue())
+			.update();
+	}
+
+	/**
+	 * Of {@code pool}, the members who can take a chat on {@code number} (not deleted, with a role there, online if
+	 * asked), each with how many open chats they hold, in the pool's order.
+	 */
+	List<TeamService.Candidate> candidates(WorkspaceId workspace, BusinessNumberId number, List<MemberId> pool,
+			boolean onlineOnly) {
+		if (pool.isEmpty()) {
+			return List.of();
+		}
+		List<TeamService.Candidate> found = jdbc.sql("""
+				SELECT m.id, m.name,
+				       (SELECT count(*) FROM chats c WHERE c.assignee_id = m.id AND c.status = 'open') AS open_chats
+				FROM members m
+				JOIN member_number_roles nr ON nr.member_id = m.id AND nr.business_number_id = :number
+				WHERE m.workspace_id = :workspace AND m.id IN (:pool) AND m.deleted_at IS NULL
+				  AND (NOT :onlineOnly OR m.availability = 'online')
+				""")
+			.param("workspace", workspace.value())
+			.param("number", number.value())
+			.param("pool", pool.stream().map(MemberId::value).toList())
+			.param("onlineOnly", onlineOnly)
+			.query((rs, n) -> new TeamService.Candidate(new MemberId(rs.getString("id")), rs.getString("name"),
+					rs.getInt("open_chats")))
+			.list();
+		Map<MemberId, TeamService.Candidate> byId = new HashMap<>();
+		found.forEach(c -> byId.put(c.id(), c));
+		return pool.stream().distinct().map(byId::get).filter(java.util.Objects::nonNull).toList();
 	}
 
 	void setPasswordHash(WorkspaceId workspace, MemberId id, String hash) {
@@ -179,12 +216,14 @@ class Members {
 			.optional();
 	}
 
-	private record Row(MemberId id, String name, String email, String phone, String orgRole, Instant createdAt) {
+	private record Row(MemberId id, String name, String email, String phone, String orgRole,
+			Member.Availability availability, Instant createdAt) {
 	}
 
 	private static Row row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
 		return new Row(new MemberId(rs.getString("id")), rs.getString("name"), rs.getString("email"),
-				rs.getString("phone"), rs.getString("org_role"), SqlValues.instant(rs, "created_at"));
+				rs.getString("phone"), rs.getString("org_role"), Member.Availability.fromDb(rs.getString("availability")),
+				SqlValues.instant(rs, "created_at"));
 	}
 
 	private List<Member> withNumberRoles(List<Row> rows) {
@@ -206,7 +245,7 @@ class Members {
 			});
 		return rows.stream()
 			.map(r -> new Member(r.id(), r.name(), r.email(), r.phone(), r.orgRole(),
-					List.copyOf(roles.getOrDefault(r.id().value(), List.of())), r.createdAt()))
+					List.copyOf(roles.getOrDefault(r.id().value(), List.of())), r.availability(), r.createdAt()))
 			.toList();
 	}
 }

@@ -95,6 +95,11 @@ public class TeamService {
 			.orElseThrow(() -> new HandoffException.NotFound(field, "business number", e164));
 	}
 
+	/** The number WhatsApp calls {@code phoneNumberId}, if this workspace has registered it. */
+	public java.util.Optional<BusinessNumber> numberByPhoneNumberId(WorkspaceId workspace, String phoneNumberId) {
+		return numbers.findByPhoneNumberId(workspace, phoneNumberId);
+	}
+
 	public Page<BusinessNumber> numbers(WorkspaceId workspace, PageRequest page) {
 		return Page.of(numbers.list(workspace, page), page.limit(), n -> n.id().value());
 	}
@@ -167,6 +172,30 @@ public class TeamService {
 					"the member holds " + open + " open chat(s); reassign or unassign them first");
 		}
 		members.softDelete(workspace, id, Timestamps.now(clock));
+	}
+
+	/** Whether the member takes new chats now; a member may set their own, managers anyone's. */
+	@Transactional
+	public Member setAvailability(WorkspaceId workspace, MemberId id, Member.Availability availability) {
+		member(workspace, id, "id");
+		if (availability == null) {
+			throw new HandoffException.InvalidInput("availability", "must be one of online, busy, offline");
+		}
+		members.setAvailability(workspace, id, availability);
+		return member(workspace, id, "id");
+	}
+
+	/** A member who could take a chat, with the number of open chats they hold now. */
+	public record Candidate(MemberId id, String name, int openChats) {
+	}
+
+	/**
+	 * Of {@code pool}, in its order, the members who can be assigned a chat on {@code number}: not deleted, with a role
+	 * on the number and, if {@code onlineOnly}, online.
+	 */
+	public List<Candidate> candidates(WorkspaceId workspace, BusinessNumberId number, List<MemberId> pool,
+			boolean onlineOnly) {
+		return members.candidates(workspace, number, pool, onlineOnly);
 	}
 
 	/** Lets the member sign in to the web console with this password. */

@@ -44,6 +44,21 @@ class WebSecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * Bots' hook URLs and channel webhooks: open to senders on the internet, who prove themselves by the unguessable
+	 * URL and, where configured, a signature the handler checks.
+	 */
+	@Bean
+	@Order(0)
+	SecurityFilterChain inboundSecurity(HttpSecurity http) throws Exception {
+		http.securityMatcher("/hooks/**", "/channels/**")
+			.csrf(csrf -> csrf.disable())
+			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache(cache -> cache.disable())
+			.authorizeHttpRequests(auth -> auth.anyRequest().permitAll());
+		return http.build();
+	}
+
 	@Bean
 	@Order(2)
 	SecurityFilterChain publicSecurity(HttpSecurity http, Problems problems) throws Exception {
@@ -63,7 +78,7 @@ class WebSecurityConfiguration {
 	FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimit(Problems problems, HandoffProperties properties) {
 		var registration = new FilterRegistrationBean<>(
 				new BodySizeLimitFilter(problems, properties.api().maxBodySize().toBytes()));
-		registration.addUrlPatterns("/api/*");
+		registration.addUrlPatterns("/api/*", "/hooks/*", "/channels/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
 		return registration;
 	}

@@ -42,6 +42,36 @@ public final class Signatures {
 		}
 	}
 
+	/**
+	 * Whether {@code header} (a {@code webhook-signature} value: space-separated {@code v1,<base64>} entries) holds a
+	 * valid signature of the message by {@code secret}; compares in constant time.
+	 */
+	public static boolean verify(String secret, String id, long timestamp, byte[] body, String header) {
+		if (header == null || id == null) {
+			return false;
+		}
+		byte[] expected = sign(secret, id, timestamp, body).getBytes(StandardCharsets.UTF_8);
+		boolean valid = false;
+		for (String candidate : header.trim().split("\\s+")) {
+			valid |= java.security.MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8));
+		}
+		return valid;
+	}
+
+	/** Whether {@code secret} can sign: {@code whsec_} (optional) and base64 of at least 16 bytes. */
+	public static boolean validSecret(String secret) {
+		if (secret == null) {
+			return false;
+		}
+		String key = secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
+		try {
+			return Base64.getDecoder().decode(key).length >= 16;
+		}
+		catch (IllegalArgumentException e) {
+			return false;
+		}
+	}
+
 	/** The {@code webhook-signature} header: one signature per valid secret, space-separated. */
 	public static String header(List<String> secrets, String id, long timestamp, byte[] body) {
 		return secrets.stream().map(s -> sign(s, id, timestamp, body)).collect(Collectors.joining(" "));

@@ -50,6 +50,10 @@ public final class Api {
 		return send("PATCH", path, json);
 	}
 
+	public Response put(String path, String json) {
+		return send("PUT", path, json);
+	}
+
 	public Response delete(String path) {
 		return send("DELETE", path, null);
 	}

@@ -1,0 +1,48 @@
+package io.handoff.studio;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Bots' own URLs, open to the internet: anyone holding the URL may call it, as with Zapier's Catch Hook. POST, PUT
+ * and GET with any body up to the size limit; the answer comes as soon as the request is stored, before the run.
+ */
+@RestController
+class HookController {
+
+	private final HookService hooks;
+
+	HookController(HookService hooks) {
+		this.hooks = hooks;
+	}
+
+	/** The acknowledgement a sender gets. */
+	record Accepted(String requestId, boolean captured, RunId runId) {
+	}
+
+	@RequestMapping(path = "/hooks/{token}", method = { RequestMethod.POST, RequestMethod.PUT, RequestMethod.GET })
+	ResponseEntity<Accepted> receive(@PathVariable String token, HttpServletRequest request) throws IOException {
+		Map<String, List<String>> headers = new LinkedHashMap<>();
+		for (String name : Collections.list(request.getHeaderNames())) {
+			headers.put(name.toLowerCase(Locale.ROOT), Collections.list(request.getHeaders(name)));
+		}
+		byte[] body = request.getInputStream().readAllBytes();
+		HookService.Received received = hooks.receive(token, new HookService.Incoming(request.getMethod(), headers,
+				request.getQueryString(), request.getContentType(), body, request.getRemoteAddr()));
+		return ResponseEntity.status(HttpStatus.ACCEPTED)
+			.body(new Accepted(received.requestId(), received.captured(), received.runId()));
+	}
+}

@@ -1,0 +1,329 @@
+package io.handoff.studio;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.handoff.inbox.ChatId;
+import io.handoff.platform.HandoffException;
+import io.handoff.platform.NodeId;
+import io.handoff.platform.Notifications;
+import io.handoff.platform.Timestamps;
+
+/**
+ * Runs bots. Runs are queued in the database by whoever accepted the trigger; any node claims them under a lease
+ * ({@code SKIP LOCKED}), runs the flow's steps in order and saves the log after each step. A run whose node dies is
+ * resumed by another node after the lease, from the first step not yet done; steps whose effects are all in the
+ * database run in the transaction that records them, so they are never done twice.
+ */
+@Component
+class Runner implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(Runner.class);
+
+	private final Runs runs;
+	private final Bots bots;
+	private final Map<String, StepAction> actions;
+	private final Notifications notifications;
+	private final TransactionTemplate transactions;
+	private final StudioProperties properties;
+	private final JsonMapper json;
+	private final Clock clock;
+	private final String node;
+	private final Semaphore slots;
+	private final Object signal = new Object();
+	private boolean woken;
+	private volatile boolean running;
+	private ExecutorService workers;
+	private ScheduledExecutorService housekeeping;
+	private Thread loop;
+
+	Runner(Runs runs, Bots bots, List<StepAction> actions, Notifications notifications,
+			TransactionTemplate transactions, StudioProperties properties, JsonMapper json, Clock clock, NodeId node) {
+		this.runs = runs;
+		this.bots = bots;
+		this.actions = actions.stream().collect(Collectors.toMap(StepAction::type, Function.identity()));
+		this.notifications = notifications;
+		this.transactions = transactions;
+		this.properties = properties;
+		this.json = json;
+		this.clock = clock;
+		this.node = node.value();
+		this.slots = new Semaphore(properties.maxConcurrentRuns());
+	}
+
+	StepAction action(String type) {
+		return actions.get(type);
+	}
+
+	java.util.Set<String> types() {
+		return actions.keySet();
+	}
+
+	@Override
+	public void start() {
+		if (!properties.runnerEnabled()) {
+			log.info("Bot runner disabled on this node");
+			return;
+		}
+		running = true;
+		notifications.listen(Runs.CHANNEL, payload -> wakeUp());
+		workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("handoff-run-", 0).factory());
+		housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("handoff-runs-leases").daemon().factory());
+		housekeeping.scheduleWithFixedDelay(this::releaseExpired, 0, 5, TimeUnit.SECONDS);
+		loop = Thread.ofPlatform().name("handoff-runner").daemon().start(this::loop);
+	}
+
+	@Override
+	public void stop() {
+		running = false;
+		wakeUp();
+		if (loop == null) {
+			return;
+		}
+		housekeeping.shutdownNow();
+		try {
+			loop.join(Duration.ofSeconds(5));
+			workers.shutdown();
+			workers.awaitTermination(20, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	void wakeUp() {
+		synchronized (signal) {
+			woken = true;
+			signal.notifyAll();
+		}
+	}
+
+	private void loop() {
+		while (running) {
+			try {
+				int free = slots.availablePermits();
+				int claimed = 0;
+				if (free > 0) {
+					Instant now = Timestamps.now(clock);
+					for (Runs.Stored run : runs.claim(node, now, now.plus(properties.runLease()), free)) {
+						slots.acquireUninterruptibly();
+						claimed++;
+						workers.execute(() -> {
+							try {
+								execute(run);
+							}
+							catch (RuntimeException e) {
+								log.error("Run {} stopped unexpectedly; it resumes when its lease runs out", run.id(), e);
+							}
+							finally {
+								slots.release();
+								wakeUp();
+							}
+						});
+					}
+				}
+				if (claimed == 0 || slots.availablePermits() == 0) {
+					synchronized (signal) {
+						if (!woken) {
+							signal.wait(properties.pollInterval().toMillis());
+						}
+						woken = false;
+					}
+				}
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException e) {
+				log.warn("Claiming runs failed; trying again shortly", e);
+				sleepQuietly();
+			}
+		}
+	}
+
+	private void releaseExpired() {
+		try {
+			if (runs.releaseExpired(Timestamps.now(clock), properties.maxRunTries()) > 0) {
+				wakeUp();
+			}
+		}
+		catch (RuntimeException e) {
+			log.warn("Releasing expired runs failed", e);
+		}
+	}
+
+	/** Thrown inside a step's transaction when this node lost the run meanwhile, to undo the step. */
+	private static final class LeaseLost extends RuntimeException {
+
+		LeaseLost() {
+			super(null, null, false, false);
+		}
+	}
+
+	/** Runs (or resumes) one claimed run to its end. */
+	void execute(Runs.Stored run) {
+		var bot = bots.find(run.workspace(), run.botId());
+		if (bot.isEmpty()) {
+			runs.finish(run.id(), node, Run.Status.FAILED, "The bot was deleted", Timestamps.now(clock));
+			return;
+		}
+		Bots.Stored definition = bot.get();
+		JsonNode input = json.readTree(run.input());
+		Map<String, JsonNode> variables;
+		ObjectNode variablesDocument;
+		if (run.variables() == null) {
+			List<Variable> mapping = json.readValue(definition.variables(), new TypeReference<List<Variable>>() {
+			});
+			Mapping.Result mapped = Mapping.evaluate(mapping, input);
+			variables = mapped.values();
+			variablesDocument = json.createObjectNode();
+			variablesDocument.set("values", json.valueToTree(variables));
+			variablesDocument.set("problems", json.valueToTree(mapped.problems()));
+			if (!runs.saveProgress(run.id(), node, variablesDocument.toString(), run.steps())) {
+				return;
+			}
+			if (mapped.failed()) {
+				String why = mapped.problems()
+					.stream()
+					.filter(Mapping.Problem::fatal)
+					.map(p -> "required variable " + p.variable() + ": " + p.message())
+					.collect(Collectors.joining("; "));
+				runs.finish(run.id(), node, Run.Status.FAILED, "Mapping failed: " + why, Timestamps.now(clock));
+				return;
+			}
+		}
+		else {
+			variablesDocument = (ObjectNode) json.readTree(run.variables());
+			variables = json.convertValue(variablesDocument.get("values"), new TypeReference<LinkedHashMap<String, JsonNode>>() {
+			});
+		}
+		String variablesText = variablesDocument.toString();
+		List<Run.StepLog> done = new ArrayList<>(json.readValue(run.steps(), new TypeReference<List<Run.StepLog>>() {
+		}));
+		Map<String, JsonNode> outputs = new LinkedHashMap<>();
+		done.forEach(s -> outputs.put(s.stepId(), s.output()));
+		List<Step> steps = json.readValue(definition.steps(), new TypeReference<List<Step>>() {
+		});
+		for (int i = 0; i < steps.size(); i++) {
+			Step step = steps.get(i);
+			if (done.stream().anyMatch(s -> s.stepId().equals(step.id()) && !s.status().equals("failed"))) {
+				continue;
+			}
+			Instant started = Timestamps.now(clock);
+			long startedNanos = System.nanoTime();
+			if (step.condition() != null && !Conditions.holds(step.condition(), variables)) {
+				done.add(new Run.StepLog(step.id(), step.type(), step.name(), "skipped",
+						"Skipped: " + Conditions.describe(step.condition()) + " does not hold", null, started, 0));
+				if (!runs.saveProgress(run.id(), node, variablesText, json.writeValueAsString(done))) {
+					return;
+				}
+				continue;
+			}
+			StepAction action = actions.get(step.type());
+			StepAction.Context context = new StepAction.Context(run.workspace(), definition.id(), definition.name(),
+					run.id(), step.id(), step.config(), run.chatId() == null ? null : new ChatId(run.chatId()),
+					variables, outputs);
+			StepAction.Outcome outcome;
+			try {
+				if (action == null) {
+					outcome = StepAction.Outcome.failed("Unknown step type " + step.type());
+				}
+				else if (action.transactional()) {
+					outcome = transactions.execute(status -> {
+						StepAction.Outcome result = runQuietly(action, context);
+						List<Run.StepLog> withThis = new ArrayList<>(done);
+						withThis.add(log(step, result, started, startedNanos));
+						if (!result.succeeded()) {
+							// Undo whatever the step did before it failed; its failure is recorded below.
+							status.setRollbackOnly();
+							return result;
+						}
+						if (!runs.saveProgress(run.id(), node, variablesText, json.writeValueAsString(withThis))) {
+							throw new LeaseLost();
+						}
+						return result;
+					});
+				}
+				else {
+					outcome = runQuietly(action, context);
+				}
+			}
+			catch (LeaseLost e) {
+				return;
+			}
+			catch (HandoffException e) {
+				outcome = StepAction.Outcome.failed(e.getMessage());
+			}
+			done.add(log(step, outcome, started, startedNanos));
+			outputs.put(step.id(), outcome.output());
+			if (!outcome.succeeded() || action == null || !action.transactional()) {
+				if (!runs.saveProgress(run.id(), node, variablesText, json.writeValueAsString(done))) {
+					return;
+				}
+			}
+			if (!outcome.succeeded()) {
+				runs.finish(run.id(), node, Run.Status.FAILED,
+						"Step " + (i + 1) + " (" + (step.name() != null ? step.name() : step.type()) + ") failed: "
+								+ outcome.summary(),
+						Timestamps.now(clock));
+				return;
+			}
+		}
+		runs.finish(run.id(), node, Run.Status.SUCCEEDED, null, Timestamps.now(clock));
+	}
+
+	private static StepAction.Outcome runQuietly(StepAction action, StepAction.Context context) {
+		try {
+			return action.run(context);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", e);
+		}
+	}
+
+	private Run.StepLog log(Step step, StepAction.Outcome outcome, Instant started, long startedNanos) {
+		return new Run.StepLog(step.id(), step.type(), step.name(), outcome.succeeded() ? "succeeded" : "failed",
+				outcome.summary(), outcome.output(), started,
+				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+	}
+
+	private void sleepQuietly() {
+		try {
+			Thread.sleep(properties.pollInterval());
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package io.handoff.studio;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import io.handoff.platform.PageRequest;
+import io.handoff.platform.SqlValues;
+import io.handoff.platform.WorkspaceId;
+
+/** The bot_runs table: the queue of runs, their leases, and their logs. */
+@Repository
+class Runs {
+
+	static final String CHANNEL = "handoff_runs";
+
+	private final JdbcClient jdbc;
+
+	Runs(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** A run row as stored; JSON columns as text. */
+	record Stored(RunId id, WorkspaceId workspace, BotId botId, String trigger, String requestId, String rerunOf,
+			String chatId, String input, Run.Status status, String variables, String steps, String error, int tries,
+			Instant createdAt, Instant startedAt, Instant finishedAt) {
+	}
+
+	void insert(RunId id, WorkspaceId workspace, BotId bot, String trigger, String requestId, RunId rerunOf,
+			String chatId, String input, Instant now) {
+		jdbc.sql("""
+				INSERT INTO bot_runs (id, workspace_id, bot_id, trigger, request_id, rerun_of, chat_id, input, status,
+				                      created_at)
+				VALUES (:id, :workspace, :bot, :trigger, :request, :rerunOf, :chat, :input, 'queued', :now)
+				""")
+			.param("id", id.value())
+			.param("workspace", workspace.value())
+			.param("bot", bot.value())
+			.param("trigger", trigger)
+			.param("request", requestId)
+			.param("rerunOf", rerunOf == null ? null : rerunOf.value())
+			.param("chat", chatId)
+			.param("input", input)
+			.param("now", SqlValues.timestamp(now))
+			.update();
+	}
+
+	/** Takes up to {@code limit} queued runs, oldest first, under this node's lease; other nodes skip them. */
+	List<Stored> claim(String node, Instant now, Instant leaseUntil, int limit) {
+		return jdbc.sql("""
+				UPDATE bot_runs r SET status = 'running', lease_owner = :node, lease_expires_at = :until,
+				    tries = r.tries + 1, started_at = coalesce(r.started_at, :now)
+				WHERE r.id IN (SELECT q.id FROM bot_runs q WHERE q.status = 'queued' ORDER BY q.created_at
+				               LIMIT :limit FOR UPDATE SKIP LOCKED)
+				RETURNING r.*
+				""")
+			.param("node", node)
+			.param("now", SqlValues.timestamp(now))
+			.param("until", SqlValues.timestamp(leaseUntil))
+			.param("limit", limit)
+			.query(Runs::map)
+			.list();
+	}
+
+	/** Saves how far a run got; false when this node no longer holds it (its lease ran out and it was taken over). */
+	boolean saveProgress(RunId id, String node, String variables, String steps) {
+		return jdbc.sql("""
+				UPDATE bot_runs SET variables = :variables, steps = :steps
+				WHERE id = :id AND status = 'running' AND lease_owner = :node
+				""")
+			.param("id", id.value())
+			.param("node", node)
+			.param("variables", variables)
+			.param("steps", steps)
+			.update() == 1;
+	}
+
+	boolean finish(RunId id, String node, Run.Status status, String error, Instant now) {
+		return jdbc.sql("""
+				UPDATE bot_runs SET status = :status, error = :error, finished_at = :now, lease_owner = NULL,
+				    lease_expires_at = NULL
+				WHERE id = :id AND status = 'running' AND lease_owner = :node
+				""")
+			.param("id", id.value())
+			.param("node", node)
+			.param("status", Bots.db(status))
+			.param("error", error)
+			.param("now", SqlValues.timestamp(now))
+			.update() == 1;
+	}
+
+	/**
+	 * Puts runs whose node stopped holding them (it died, or hung past the lease) back in the queue, to resume from
+	 * their last finished step; a run that has been started {@code maxTries} times fails instead.
+	 */
+	int releaseExpired(Instant now, int maxTries) {
+		int failed = jdbc.sql("""
+				UPDATE bot_runs SET status = 'failed', finished_at = :now, lease_owner = NULL, lease_expires_at = NULL,
+				    error = 'The run was interrupted ' || tries || ' times (its node stopped) and was given up'
+				WHERE status = 'running' AND lease_expires_at < :now AND tries >= :maxTries
+				""").param("now", SqlValues.timestamp(now)).param("maxTries", maxTries).update();
+		return failed + jdbc.sql("""
+				UPDATE bot_runs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL
+				WHERE status = 'running' AND lease_expires_at < :now
+				""").param("now", SqlValues.timestamp(now)).update();
+	}
+
+	void notifyRunners() {
+		jdbc.sql("SELECT pg_notify('" + CHANNEL + "', '')").query(String.class).single();
+	}
+
+	Optional<Stored> find(WorkspaceId workspace, RunId id) {
+		return jdbc.sql("SELECT * FROM bot_runs WHERE workspace_id = :workspace AND id = :id")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.query(Runs::map)
+			.optional();
+	}
+
+	List<Stored> list(WorkspaceId workspace, BotId bot, Run.Status status, PageRequest page) {
+		return jdbc.sql("""
+				SELECT * FROM bot_runs
+				WHERE workspace_id = :workspace AND bot_id = :bot
+				  AND (CAST(:status AS text) IS NULL OR status = :status)
+				  AND (CAST(:after AS text) IS NULL OR id < :after)
+				ORDER BY id DESC LIMIT :limit
+				""")
+			.param("workspace", workspace.value())
+			.param("bot", bot.value())
+			.param("status", status == null ? null : Bots.db(status))
+			.param("after", page.after())
+			.param("limit", page.fetchSize())
+			.query(Runs::map)
+			.list();
+	}
+
+	private static Stored map(ResultSet rs, int n) throws SQLException {
+		return new Stored(new RunId(rs.getString("id")), new WorkspaceId(rs.getString("workspace_id")),
+				new BotId(rs.getString("bot_id")), rs.getString("trigger"), rs.getString("request_id"),
+				rs.getString("rerun_of"), rs.getString("chat_id"), rs.getString("input"),
+				Run.Status.valueOf(rs.getString("status").toUpperCase()), rs.getString("variables"),
+				rs.getString("steps"), rs.getString("error"), rs.getInt("tries"), SqlValues.instant(rs, "created_at"),
+				SqlValues.instant(rs, "started_at"), SqlValues.instant(rs, "finished_at"));
+	}
+}

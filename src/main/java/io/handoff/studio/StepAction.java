@@ -1,0 +1,65 @@
+package io.handoff.studio;
+
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.handoff.inbox.ChatId;
+import io.handoff.platform.WorkspaceId;
+
+/**
+ * What a step of a given type does. Actions are Spring beans; Bot Studio finds them by {@link #type()}, so other
+ * modules (the connectors) add steps by declaring one.
+ */
+public interface StepAction {
+
+	/** The step type this action runs, e.g. {@code assign_agent}. */
+	String type();
+
+	/**
+	 * Checks a step's settings when the flow is saved and answers them as they will be stored.
+	 *
+	 * @param field the request field of the config, to name in errors (e.g. {@code steps[2].config})
+	 * @throws io.handoff.platform.HandoffException.InvalidInput naming the field at fault
+	 */
+	ObjectNode validate(WorkspaceId workspace, ObjectNode config, String field);
+
+	/**
+	 * Whether the step's effects are all in Handoff's database: then it runs in the transaction that records its
+	 * outcome, so a crash never leaves it done but unrecorded (and a resumed run never does it twice).
+	 */
+	default boolean transactional() {
+		return false;
+	}
+
+	/** Runs the step. Failures the user should see are returned as {@link Outcome#failed}, not thrown. */
+	Outcome run(Context context) throws InterruptedException;
+
+	/**
+	 * What a step sees.
+	 *
+	 * @param chatId the chat the trigger is about (On Incoming Message), else null
+	 * @param variables the run's variables by name
+	 * @param outputs earlier steps' outputs by step id
+	 */
+	record Context(WorkspaceId workspace, BotId botId, String botName, RunId runId, String stepId, ObjectNode config,
+			ChatId chatId, Map<String, JsonNode> variables, Map<String, JsonNode> outputs) {
+	}
+
+	/**
+	 * @param succeeded whether the step did what it should
+	 * @param summary one line for the run log, e.g. "Assigned chat_… to Priya (round robin)"
+	 * @param output what later steps and the run log may use
+	 */
+	record Outcome(boolean succeeded, String summary, JsonNode output) {
+
+		public static Outcome succeeded(String summary, JsonNode output) {
+			return new Outcome(true, summary, output);
+		}
+
+		public static Outcome failed(String summary) {
+			return new Outcome(false, summary, null);
+		}
+	}
+}
