@@ -55,6 +55,7 @@ public final class DeliveryBenchmark {
 	private final List<String> chats;
 	private final Map<String, Boolean> assignedToJohn = new ConcurrentHashMap<>();
 	private final List<String> endpoints = new ArrayList<>();
+	private String databaseTime = "";
 
 	private DeliveryBenchmark(Api api, String receiverBase, String slowReceiverBase, String jdbcUrl,
 			List<String> chats) {
@@ -218,9 +219,7 @@ public final class DeliveryBenchmark {
 			Thread.sleep(200);
 		}
 		notes.addAll(dump());
-		if (!name.equals("warmup")) {
-			databaseTime(name);
-		}
+		databaseTime = name.equals("warmup") ? "" : databaseTime(name);
 		return Result.of(returned, notes, expected, offeredSeconds, fast + slow, rate, depth, failures.get());
 	}
 
@@ -291,13 +290,14 @@ public final class DeliveryBenchmark {
 		}
 	}
 
-	private static void table(String title, Result r, double ceiling) {
+	private void table(String title, Result r, double ceiling) {
 		System.out.printf("### %s%n%n", title);
 		System.out.printf("| offered | delivered (fast endpoints) | deliveries/s | of receiver ceiling | p50 | p95 | p99 | max | queue depth every 5 s | API errors |%n");
 		System.out.printf("|---|---|---|---|---|---|---|---|---|---|%n");
 		System.out.printf(Locale.ROOT, "| %d/s × %d endpoints | %d of %d | %.0f | %.0f%% | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %d |%n%n",
 				r.rate(), r.endpoints(), r.delivered(), r.expected(), r.deliveredPerSecond(),
 				100 * r.deliveredPerSecond() / ceiling, r.p(50), r.p(95), r.p(99), r.p(100), r.depth(), r.failures());
+		System.out.print(databaseTime);
 	}
 
 	private double receiverCeiling(Duration duration) throws Exception {
@@ -341,21 +341,22 @@ public final class DeliveryBenchmark {
 	}
 
 	/** Where the database's time went in the run: the statements that took most of it (pg_stat_statements). */
-	private void databaseTime(String run) {
+	private String databaseTime(String run) {
+		StringBuilder out = new StringBuilder();
 		try (Connection connection = DriverManager.getConnection(jdbcUrl);
 				ResultSet rs = connection.createStatement().executeQuery("""
 						SELECT calls, total_exec_time, mean_exec_time, max_exec_time,
 						       regexp_replace(left(query, 90), '\\s+', ' ', 'g') AS query
 						FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 6""")) {
-			System.out.printf("Database time in run %s (top statements):%n%n| calls | total | mean | max | statement |%n|---|---|---|---|---|%n", run);
+			out.append("Database time in this run (top statements):%n%n| calls | total | mean | max | statement |%n|---|---|---|---|---|%n".formatted());
 			while (rs.next()) {
-				System.out.printf(Locale.ROOT, "| %d | %.0f ms | %.2f ms | %.1f ms | `%s` |%n", rs.getLong(1), rs.getDouble(2),
-						rs.getDouble(3), rs.getDouble(4), rs.getString(5).replace("|", "\\|"));
+				out.append(String.format(Locale.ROOT, "| %d | %.0f ms | %.2f ms | %.1f ms | `%s` |%n", rs.getLong(1),
+						rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getString(5).replace("|", "\\|")));
 			}
-			System.out.println();
+			return out.append(System.lineSeparator()).toString();
 		}
 		catch (SQLException e) {
-			System.out.println("(pg_stat_statements unavailable: " + e.getMessage() + ")");
+			return "(pg_stat_statements unavailable in run " + run + ": " + e.getMessage() + ")" + System.lineSeparator();
 		}
 	}
 
