@@ -45,6 +45,26 @@ public interface StepAction {
 	 */
 	record Context(WorkspaceId workspace, BotId botId, String botName, RunId runId, String stepId, ObjectNode config,
 			ChatId chatId, Map<String, JsonNode> variables, Map<String, JsonNode> outputs) {
+
+		/** A text setting with its placeholders filled in (see {@link Templates}). */
+		public String text(String template) {
+			return Templates.text(template, variables, outputs);
+		}
+
+		/** A JSON body with its placeholders filled in, escaped for JSON strings. */
+		public String json(String template) {
+			return Templates.json(template, variables, outputs);
+		}
+
+		/** A variable's value as text, or null when it is missing or empty. */
+		public String variable(String name) {
+			JsonNode value = name == null ? null : variables.get(name);
+			if (value == null || value.isNull() || value.isMissingNode()) {
+				return null;
+			}
+			String text = value.isString() ? value.asString() : value.toString();
+			return text.isBlank() ? null : text;
+		}
 	}
 
 	/**

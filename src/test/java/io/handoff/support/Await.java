@@ -13,7 +13,11 @@ public final class Await {
 	}
 
 	public static void until(String what, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + LIMIT.toNanos();
+		until(what, LIMIT, condition);
+	}
+
+	public static void until(String what, Duration limit, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + limit.toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
 				throw new AssertionError("Timed out waiting until " + what);

@@ -1,0 +1,176 @@
+package io.handoff.connectors;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+import org.springframework.stereotype.Component;
+
+import io.handoff.webhooks.UrlGuard;
+
+/**
+ * HTTP for connectors: the URL guard on every address connected to, no redirects, strict timeouts, and retries of
+ * transient failures (429 and 503 with {@code Retry-After} honoured up to a cap, other 5xx, timeouts, refused or
+ * reset connections) with doubling, jittered waits. Every try is kept for the run log.
+ */
+@Component
+class OutboundHttp {
+
+	/** Responses are read up to this size; the run log keeps less. */
+	static final int MAX_BODY = 1024 * 1024;
+
+	private final OkHttpClient http;
+	private final ConnectorProperties properties;
+
+	OutboundHttp(UrlGuard guard, ConnectorProperties properties) {
+		this.properties = properties;
+		this.http = new OkHttpClient.Builder().dns(guard.dns())
+			.connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
+			.connectTimeout(properties.connectTimeout())
+			.readTimeout(properties.timeout())
+			.callTimeout(properties.timeout())
+			.followRedirects(false)
+			.followSslRedirects(false)
+			.retryOnConnectionFailure(false)
+			.build();
+	}
+
+	/** One try: what was asked and what came back, or what went wrong. */
+	record Try(String method, String url, Integer status, String error, long durationMs, Instant at) {
+	}
+
+	/** The final answer of a call, with every try that led to it. */
+	record Exchange(int status, okhttp3.Headers headers, String body, List<Try> tries) {
+
+		boolean ok() {
+			return status >= 200 && status < 300;
+		}
+	}
+
+	/** The call failed for good (a blocked address, or every try failed transiently). */
+	static final class Failed extends Exception {
+
+		private final transient List<Try> tries;
+
+		Failed(String message, List<Try> tries) {
+			super(message, null, false, false);
+			this.tries = List.copyOf(tries);
+		}
+
+		List<Try> tries() {
+			return tries;
+		}
+	}
+
+	Exchange call(Request request) throws Failed, InterruptedException {
+		return call(request, null);
+	}
+
+	/**
+	 * Sends {@code request}, trying again on transient failures. A non-transient HTTP status (4xx other than 429, or
+	 * a redirect) is answered as it is, for the caller to judge.
+	 */
+	Exchange call(Request request, Duration timeout) throws Failed, InterruptedException {
+		OkHttpClient client = timeout == null ? http
+				: http.newBuilder().readTimeout(timeout).callTimeout(timeout).build();
+		List<Try> tries = new ArrayList<>();
+		for (int attempt = 1;; attempt++) {
+			long started = System.nanoTime();
+			Instant at = Instant.now();
+			Duration wait;
+			try (Response response = client.newCall(request).execute()) {
+				String body = read(response.body());
+				long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+				tries.add(new Try(request.method(), redacted(request), response.code(), null, ms, at));
+				boolean transientStatus = response.code() == 429 || response.code() >= 500;
+				if (!transientStatus) {
+					return new Exchange(response.code(), response.headers(), body, tries);
+				}
+				if (attempt >= properties.maxTries()) {
+					return new Exchange(response.code(), response.headers(), body, tries);
+				}
+				Duration retryAfter = retryAfter(response.header("Retry-After"));
+				if (retryAfter != null && retryAfter.compareTo(properties.retryAfterCap()) > 0) {
+					return new Exchange(response.code(), response.headers(), body, tries);
+				}
+				wait = retryAfter != null ? retryAfter : backoff(attempt);
+			}
+			catch (IOException e) {
+				long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+				tries.add(new Try(request.method(), redacted(request), null, describe(e), ms, at));
+				if (e instanceof UrlGuard.BlockedAddressException || e instanceof UnknownHostException) {
+					throw new Failed(describe(e), tries);
+				}
+				if (attempt >= properties.maxTries()) {
+					throw new Failed(describe(e) + " (after " + attempt + " tries)", tries);
+				}
+				wait = backoff(attempt);
+			}
+			Thread.sleep(wait);
+		}
+	}
+
+	private Duration backoff(int attempt) {
+		long base = properties.retryBase().toMillis() << Math.min(attempt - 1, 16);
+		double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+		return Duration.ofMillis((long) (base * jitter));
+	}
+
+	static Duration retryAfter(String header) {
+		if (header == null || header.isBlank()) {
+			return null;
+		}
+		try {
+			return Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip())));
+		}
+		catch (NumberFormatException e) {
+			try {
+				Duration until = Duration.between(Instant.now(),
+						ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+				return until.isNegative() ? Duration.ZERO : until;
+			}
+			catch (RuntimeException unparsable) {
+				return null;
+			}
+		}
+	}
+
+	private static String read(ResponseBody body) throws IOException {
+		if (body == null) {
+			return "";
+		}
+		okio.BufferedSource source = body.source();
+		source.request(MAX_BODY);
+		return source.getBuffer().readString(Math.min(source.getBuffer().size(), MAX_BODY),
+				java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	private static String redacted(Request request) {
+		return request.url().newBuilder().query(null).build() + (request.url().query() == null ? "" : "?…");
+	}
+
+	private static String describe(IOException e) {
+		return switch (e) {
+			case UrlGuard.BlockedAddressException blocked -> "blocked by the URL guard: " + blocked.getMessage();
+			case UnknownHostException unknown -> "unknown host " + unknown.getMessage();
+			case ConnectException refused -> "connection refused";
+			case InterruptedIOException timeout -> "timed out";
+			default -> e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+		};
+	}
+}
