@@ -132,6 +132,24 @@ class ConnectorsIT {
 	}
 
 	@Test
+	void anOwnerMapWinsOverTheLookupByEmail() {
+		FakeCrm crm = crm(FakeCrm.Kind.HUBSPOT, "pat-na1-44444444");
+		String contact = crm.addRecord("+919111222333", "900");
+		String connection = connection("""
+				{"type": "hubspot", "name": "HubSpot", "settings": {"baseUrl": "%s"}, "secrets": {"token": "pat-na1-44444444"}}"""
+			.formatted(server.url("/")));
+		Api.Response created = api.post("/api/v1/templates/crm-owner-sync", """
+				{"connectionId": "%s", "ownerMap": {"Anita@Company.com": "555"}}""".formatted(connection));
+		assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+		assign(ws.chat().id().value(), ws.anita().id());
+		Await.until("the mapped owner", () -> "555".equals(crm.records.get(contact)[1]));
+		assertThat(crm.calls).doesNotContain("GET /crm/v3/owners/");
+		assign(ws.chat().id().value(), ws.john().id());
+		Await.until("John, found by email", () -> "101".equals(crm.records.get(contact)[1]));
+	}
+
+	@Test
 	void aRateLimitIsWaitedOutWithinTheRun() {
 		FakeCrm crm = crm(FakeCrm.Kind.HUBSPOT, "pat-na1-22222222");
 		String contact = crm.addRecord("+919111222333", "900");
