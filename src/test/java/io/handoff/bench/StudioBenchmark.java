@@ -29,8 +29,9 @@ import io.handoff.support.NodeProcess;
 
 /**
  * Measures Bot Studio as BENCHMARKS.md asks: requests to an active bot's hook URL at a fixed offered rate (open
- * loop), each mapped (four variables) and run through a flow (Assign Agent, round robin over three agents, which
- * records a {@code chat.assigned} event). Prints runs finished per second, the hook's answer time as the sender sees
+ * loop), each mapped (four variables) and run through a flow of two steps: Assign Agent (round robin over three
+ * agents, which records a {@code chat.assigned} event) and an HTTP Request with the mapped fields to a receiver in
+ * another JVM. Prints runs finished per second, the hook's answer time as the sender sees
  * it, and the time from the request being accepted to its run being finished (p50/p95/p99/max, from the database's
  * own timestamps).
  * <p>
@@ -44,6 +45,15 @@ public final class StudioBenchmark {
 		int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
 		int rate = args.length > 1 ? Integer.parseInt(args[1]) : 100;
 		Path work = Files.createTempDirectory("handoff-studio-bench");
+		int receiverPort;
+		try (var socket = new java.net.ServerSocket(0)) {
+			receiverPort = socket.getLocalPort();
+		}
+		Process receiver = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+				"-cp", System.getProperty("java.class.path"), Receiver.class.getName(), Integer.toString(receiverPort))
+			.redirectErrorStream(true)
+			.redirectOutput(work.resolve("receiver.log").toFile())
+			.start();
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setServerConfig("fsync", "on")
 			.setServerConfig("synchronous_commit", "on")
@@ -73,7 +83,10 @@ public final class StudioBenchmark {
 					 {"name": "businessNumber", "path": "/body/data/wabaNumber"}]""");
 			Api.Response steps = api.put("/api/v1/bots/" + botId + "/steps", """
 					[{"type": "assign_agent", "config": {"strategy": "round_robin", "skipIfAssigned": false,
-					  "pool": ["%s", "%s", "%s"]}}]""".formatted(pool.get(0), pool.get(1), pool.get(2)));
+					  "pool": ["%s", "%s", "%s"]}},
+					 {"type": "http_request", "config": {"method": "POST", "url": "http://127.0.0.1:%d/fast/studio",
+					  "body": "{\\"data\\": {\\"chatId\\": \\"{{chatId}}\\", \\"sequence\\": 1, \\"customer\\": \\"{{customerNumber}}\\", \\"owner\\": \\"{{agentEmail}}\\"}}"}}]"""
+				.formatted(pool.get(0), pool.get(1), pool.get(2), receiverPort));
 			if (steps.status() != 200) {
 				throw new IllegalStateException(steps.toString());
 			}
@@ -87,13 +100,17 @@ public final class StudioBenchmark {
 
 			System.out.printf("## Bot Studio benchmark%n%n");
 			System.out.printf("Machine: %d cores; database: embedded PostgreSQL 17 (fsync on, synchronous_commit on), same machine; "
-					+ "Handoff: one node. Flow: 4 mapped variables, Assign Agent round robin over 3 agents (emits chat.assigned).%n%n",
+					+ "Handoff: one node. Flow: 4 mapped variables, Assign Agent round robin over 3 agents (emits chat.assigned), "
+					+ "HTTP Request with the mapped fields to a receiver in another JVM.%n%n",
 					Runtime.getRuntime().availableProcessors());
 			offer(hook, chats, rate, Duration.ofSeconds(15));
 			truncate(jdbcUrl);
 			Result result = offer(hook, chats, rate, Duration.ofSeconds(seconds));
 			awaitRuns(jdbcUrl, result.accepted(), Duration.ofSeconds(120));
 			report(jdbcUrl, rate, seconds, result);
+		}
+		finally {
+			receiver.destroyForcibly();
 		}
 	}
 
