@@ -22,6 +22,11 @@ class MemberCallers implements MemberDirectory {
 	public Optional<Caller> asCaller(WorkspaceId workspace, String memberId) {
 		return members.access(workspace, new MemberId(memberId))
 			.map(access -> new Caller(workspace, Caller.Kind.MEMBER, memberId, access.name(),
-					access.base().managesSettings()));
+					access.base().managesSettings(), access.base() == Role.Base.TEAM_MEMBER_ASSIGNED));
+	}
+
+	@Override
+	public java.util.List<SignIn> signIns(String email) {
+		return members.signIns(email);
 	}
 }

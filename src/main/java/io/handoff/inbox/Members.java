@@ -145,6 +145,18 @@ class Members {
 	record Access(String name, Role.Base base) {
 	}
 
+	List<io.handoff.platform.MemberDirectory.SignIn> signIns(String email) {
+		return jdbc.sql("""
+				SELECT workspace_id, id, password_hash FROM members
+				WHERE lower(email) = lower(:email) AND deleted_at IS NULL AND password_hash IS NOT NULL
+				ORDER BY created_at DESC LIMIT 10
+				""")
+			.param("email", email)
+			.query((rs, n) -> new io.handoff.platform.MemberDirectory.SignIn(new WorkspaceId(rs.getString(1)),
+					rs.getString(2), rs.getString(3)))
+			.list();
+	}
+
 	Optional<MemberId> findIdByEmail(WorkspaceId workspace, String email) {
 		return jdbc.sql("""
 				SELECT id FROM members

@@ -9,8 +9,14 @@ package io.handoff.platform;
  * @param name a name fit for logs and for "who did this" texts
  * @param manager whether the caller may manage the workspace's settings (webhooks, numbers, team, keys): API keys,
  *        Owners and Team Leads
+ * @param assignedOnly whether the caller sees only the chats assigned to them (Team Member, assigned chats only)
  */
-public record Caller(WorkspaceId workspaceId, Kind kind, String id, String name, boolean manager) {
+public record Caller(WorkspaceId workspaceId, Kind kind, String id, String name, boolean manager,
+		boolean assignedOnly) implements java.io.Serializable {
+
+	public Caller(WorkspaceId workspaceId, Kind kind, String id, String name, boolean manager) {
+		this(workspaceId, kind, id, name, manager, false);
+	}
 
 	/** Refuses a caller who may not manage settings; the check every settings action makes on the server. */
 	public void requireManager() {

@@ -10,4 +10,11 @@ public interface MemberDirectory {
 
 	/** The member as a caller, if they exist (and are not deleted) in the workspace. */
 	Optional<Caller> asCaller(WorkspaceId workspace, String memberId);
+
+	/** A member who may sign in with this email: where, who, and the hash their password must match. */
+	record SignIn(WorkspaceId workspace, String memberId, String passwordHash) {
+	}
+
+	/** Every member (in any workspace) with this email and a password set, newest first. */
+	java.util.List<SignIn> signIns(String email);
 }

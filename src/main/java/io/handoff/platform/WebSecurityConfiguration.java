@@ -59,18 +59,34 @@ class WebSecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * The web console: members sign in with email and password into a session, forms carry CSRF tokens (htmx sends
+	 * the token in a header), and every page needs a signed-in member except sign-in itself and static files.
+	 */
 	@Bean
 	@Order(2)
-	SecurityFilterChain publicSecurity(HttpSecurity http, Problems problems) throws Exception {
+	SecurityFilterChain consoleSecurity(HttpSecurity http, MemberDirectory members, PasswordEncoder passwords)
+			throws Exception {
 		http.authorizeHttpRequests(auth -> auth
 			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/v3/api-docs",
-					"/v3/api-docs/**",
-					"/swagger-ui.html", "/swagger-ui/**", "/error")
+					"/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error", "/login", "/webjars/**",
+					"/console/**", "/favicon.ico")
 			.permitAll()
 			.anyRequest()
-			.denyAll())
-			.exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) -> problems.write(response,
-					Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", null, "Sign-in required"))));
+			.hasRole("MEMBER"))
+			.authenticationProvider(new MemberSignIn(members, passwords))
+			.formLogin(form -> form.loginPage("/login")
+				.usernameParameter("email")
+				.defaultSuccessUrl("/inbox", true)
+				.failureUrl("/login?error")
+				.permitAll())
+			.logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
+			.sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()))
+			.headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
+					"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+							+ "connect-src 'self'; frame-ancestors 'none'; form-action 'self'")))
+			.addFilterAfter(new SignedInMembers(members),
+					org.springframework.security.web.context.SecurityContextHolderFilter.class);
 		return http.build();
 	}
 

@@ -1,0 +1,40 @@
+package io.handoff.web;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.servlet.ModelAndView;
+
+import io.handoff.platform.Caller;
+import io.handoff.platform.HandoffException;
+
+/** What every console page knows (who is signed in), and errors shown as pages rather than JSON. */
+@ControllerAdvice(basePackageClasses = ConsoleAdvice.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class ConsoleAdvice {
+
+	@ModelAttribute("me")
+	Caller me(@AuthenticationPrincipal Caller caller) {
+		return caller;
+	}
+
+	@ExceptionHandler(HandoffException.class)
+	ModelAndView failed(HandoffException e, @AuthenticationPrincipal Caller caller) {
+		ModelAndView page = new ModelAndView("error/problem");
+		page.setStatus(e.status());
+		page.addObject("status", e.status().value());
+		page.addObject("title", e.status() == HttpStatus.FORBIDDEN ? "Not allowed" : e.status().getReasonPhrase());
+		page.addObject("message", e.getMessage());
+		page.addObject("me", caller);
+		return page;
+	}
+
+	static void flash(Model model, String message) {
+		model.addAttribute("flash", message);
+	}
+}

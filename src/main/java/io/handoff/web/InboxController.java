@@ -1,0 +1,136 @@
+package io.handoff.web;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+
+import io.handoff.inbox.BusinessNumber;
+import io.handoff.inbox.BusinessNumberId;
+import io.handoff.inbox.Chat;
+import io.handoff.inbox.ChatFilter;
+import io.handoff.inbox.ChatId;
+import io.handoff.inbox.ChatService;
+import io.handoff.inbox.Customer;
+import io.handoff.inbox.CustomerService;
+import io.handoff.inbox.Member;
+import io.handoff.inbox.MemberId;
+import io.handoff.inbox.MessageService;
+import io.handoff.inbox.TeamService;
+import io.handoff.platform.Caller;
+import io.handoff.platform.HandoffException;
+import io.handoff.platform.Page;
+import io.handoff.platform.PageRequest;
+
+/** The inbox: chats by number, assignee and status; a chat with its messages and history; assign, reassign, unassign. */
+@Controller
+class InboxController {
+
+	static final int PAGE = 25;
+
+	private final ChatService chats;
+	private final CustomerService customers;
+	private final TeamService team;
+	private final MessageService messages;
+
+	InboxController(ChatService chats, CustomerService customers, TeamService team, MessageService messages) {
+		this.chats = chats;
+		this.customers = customers;
+		this.team = team;
+		this.messages = messages;
+	}
+
+	/** A chat as a row of the inbox shows it. */
+	record Row(Chat chat, Customer customer, String number, String assignee) {
+	}
+
+	@GetMapping("/inbox")
+	String inbox(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) String number,
+			@RequestParam(required = false) String assignee, @RequestParam(defaultValue = "open") String status,
+			@RequestParam(required = false) String after, Model model) {
+		List<BusinessNumber> numbers = team.numbers(caller.workspaceId(), new PageRequest(200, null)).data();
+		List<Member> members = team.members(caller.workspaceId(), null, new PageRequest(200, null)).data();
+		MemberId assigneeId = null;
+		boolean unassigned = false;
+		if (caller.assignedOnly()) {
+			assigneeId = new MemberId(caller.id());
+		}
+		else if ("unassigned".equals(assignee)) {
+			unassigned = true;
+		}
+		else if ("me".equals(assignee) && caller.kind() == Caller.Kind.MEMBER) {
+			assigneeId = new MemberId(caller.id());
+		}
+		else if (assignee != null && !assignee.isBlank()) {
+			assigneeId = new MemberId(assignee);
+		}
+		Chat.Status chatStatus = "closed".equals(status) ? Chat.Status.CLOSED : "all".equals(status) ? null : Chat.Status.OPEN;
+		Page<Chat> page = chats.list(caller.workspaceId(), new ChatFilter(
+				number == null || number.isBlank() ? null : new BusinessNumberId(number), null, chatStatus, assigneeId,
+				unassigned), new PageRequest(PAGE, after == null || after.isBlank() ? null : after));
+		Map<String, String> numberNames = new HashMap<>();
+		numbers.forEach(n -> numberNames.put(n.id().value(), n.displayName() + " (" + n.number() + ")"));
+		Map<String, String> memberNames = new HashMap<>();
+		members.forEach(m -> memberNames.put(m.id().value(), m.name()));
+		model.addAttribute("rows", page.data().stream().map(c -> new Row(c, customers.get(caller.workspaceId(), c.customerId(), "id"),
+				numberNames.get(c.businessNumberId().value()),
+				c.assigneeId() == null ? null : memberNames.getOrDefault(c.assigneeId().value(), "(removed)"))).toList());
+		model.addAttribute("page", page);
+		model.addAttribute("numbers", numbers);
+		model.addAttribute("members", members);
+		model.addAttribute("number", number);
+		model.addAttribute("assignee", assignee);
+		model.addAttribute("status", status);
+		return "inbox/list";
+	}
+
+	@GetMapping("/inbox/chats/{id}")
+	String chat(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id, Model model) {
+		fill(caller, visible(caller, id), model);
+		return "inbox/chat";
+	}
+
+	/** Assigns (or, with no member, unassigns) and answers the refreshed assignment panel to htmx, or the page. */
+	@PostMapping("/inbox/chats/{id}/assignment")
+	String assign(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id,
+			@RequestParam(required = false) String memberId,
+			@RequestHeader(name = "HX-Request", required = false) String htmx, Model model) {
+		visible(caller, id);
+		if (memberId == null || memberId.isBlank()) {
+			chats.unassign(caller.workspaceId(), id, ChatService.Origin.of(caller));
+		}
+		else {
+			chats.assign(caller.workspaceId(), id, new MemberId(memberId), ChatService.Origin.of(caller));
+		}
+		fill(caller, chats.get(caller.workspaceId(), id, "id"), model);
+		model.addAttribute("flash", "Saved");
+		return htmx != null ? "inbox/chat :: assignment" : "redirect:/inbox/chats/" + id;
+	}
+
+	private Chat visible(Caller caller, ChatId id) {
+		Chat chat = chats.get(caller.workspaceId(), id, "id");
+		if (caller.assignedOnly() && (chat.assigneeId() == null || !chat.assigneeId().value().equals(caller.id()))) {
+			throw new HandoffException.NotFound("id", "chat", id.value());
+		}
+		return chat;
+	}
+
+	private void fill(Caller caller, Chat chat, Model model) {
+		model.addAttribute("chat", chat);
+		model.addAttribute("customer", customers.get(caller.workspaceId(), chat.customerId(), "id"));
+		model.addAttribute("number", team.number(caller.workspaceId(), chat.businessNumberId(), "id"));
+		model.addAttribute("candidates",
+				team.members(caller.workspaceId(), chat.businessNumberId(), new PageRequest(200, null)).data());
+		model.addAttribute("assignee", chat.assigneeId() == null ? null : team.member(caller.workspaceId(), chat.assigneeId(), "id"));
+		model.addAttribute("messages", messages.latest(caller.workspaceId(), chat.id(), 50));
+		model.addAttribute("history", chats.history(caller.workspaceId(), chat.id(), new PageRequest(50, null)).data());
+	}
+}

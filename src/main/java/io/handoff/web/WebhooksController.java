@@ -1,0 +1,224 @@
+package io.handoff.web;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import io.handoff.delivery.Delivery;
+import io.handoff.delivery.DeliveryId;
+import io.handoff.delivery.DeliveryService;
+import io.handoff.events.EventCatalog;
+import io.handoff.inbox.BusinessNumber;
+import io.handoff.inbox.TeamService;
+import io.handoff.platform.Caller;
+import io.handoff.platform.HandoffException;
+import io.handoff.platform.Page;
+import io.handoff.platform.PageRequest;
+import io.handoff.webhooks.Endpoint;
+import io.handoff.webhooks.EndpointId;
+import io.handoff.webhooks.EndpointSettings;
+import io.handoff.webhooks.WebhookService;
+
+/**
+ * Settings → Webhooks: the list with each endpoint's last outcome, New Webhook, the endpoint's page (edit,
+ * enable/disable, secret, test event) and its delivery log with attempts, resend and recover. Owners and Team Leads
+ * only: the services refuse everyone else, whatever the page shows.
+ */
+@Controller
+class WebhooksController {
+
+	private final WebhookService webhooks;
+	private final DeliveryService deliveries;
+	private final EventCatalog catalog;
+	private final TeamService team;
+
+	WebhooksController(WebhookService webhooks, DeliveryService deliveries, EventCatalog catalog, TeamService team) {
+		this.webhooks = webhooks;
+		this.deliveries = deliveries;
+		this.catalog = catalog;
+		this.team = team;
+	}
+
+	/** An endpoint in the list, with its latest delivery. */
+	record Row(Endpoint endpoint, Delivery last) {
+	}
+
+	@GetMapping("/settings/webhooks")
+	String list(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) String after, Model model) {
+		Page<Endpoint> page = webhooks.list(caller, new PageRequest(25, blankToNull(after)));
+		List<Row> rows = new ArrayList<>();
+		for (Endpoint endpoint : page.data()) {
+			List<Delivery> last = deliveries.list(caller,
+					new DeliveryService.Filter(endpoint.id(), null, null, null, null, null), new PageRequest(1, null)).data();
+			rows.add(new Row(endpoint, last.isEmpty() ? null : last.getFirst()));
+		}
+		model.addAttribute("rows", rows);
+		model.addAttribute("page", page);
+		return "webhooks/list";
+	}
+
+	@GetMapping("/settings/webhooks/new")
+	String newWebhook(@AuthenticationPrincipal Caller caller, Model model) {
+		caller.requireManager();
+		form(caller, model, new Form(null, "", "", List.of(), List.of("chat.assigned")), Map.of());
+		return "webhooks/form";
+	}
+
+	/** What the form holds, to show it again with errors. */
+	record Form(String id, String name, String url, List<String> businessNumbers, List<String> eventTypes) {
+	}
+
+	@PostMapping("/settings/webhooks")
+	String create(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String name,
+			@RequestParam(defaultValue = "") String url, @RequestParam(required = false) List<String> businessNumbers,
+			@RequestParam(required = false) List<String> eventTypes, Model model) {
+		Form form = new Form(null, name, url, orEmpty(businessNumbers), orEmpty(eventTypes));
+		try {
+			WebhookService.Created created = webhooks.create(caller, settings(form));
+			model.addAttribute("endpoint", created.endpoint());
+			model.addAttribute("secret", created.secret());
+			return "webhooks/created";
+		}
+		catch (HandoffException e) {
+			if (e instanceof io.handoff.platform.Caller.Forbidden) {
+				throw e;
+			}
+			form(caller, model, form, Map.of(e.field() == null ? "form" : e.field(), e.getMessage()));
+			return "webhooks/form";
+		}
+	}
+
+	@GetMapping("/settings/webhooks/{id}/edit")
+	String edit(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id, Model model) {
+		Endpoint endpoint = webhooks.get(caller, id);
+		form(caller, model, new Form(id.value(), endpoint.name(), endpoint.url(),
+				endpoint.businessNumberIds().stream().map(b -> b.value()).toList(), endpoint.eventTypes()), Map.of());
+		return "webhooks/form";
+	}
+
+	@PostMapping("/settings/webhooks/{id}")
+	String update(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id,
+			@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String url,
+			@RequestParam(required = false) List<String> businessNumbers,
+			@RequestParam(required = false) List<String> eventTypes, Model model, RedirectAttributes redirect) {
+		Form form = new Form(id.value(), name, url, orEmpty(businessNumbers), orEmpty(eventTypes));
+		try {
+			webhooks.update(caller, id, settings(form));
+			redirect.addFlashAttribute("flash", "Saved");
+			return "redirect:/settings/webhooks/" + id;
+		}
+		catch (HandoffException e) {
+			if (e instanceof io.handoff.platform.Caller.Forbidden || e instanceof HandoffException.NotFound) {
+				throw e;
+			}
+			form(caller, model, form, Map.of(e.field() == null ? "form" : e.field(), e.getMessage()));
+			return "webhooks/form";
+		}
+	}
+
+	@GetMapping("/settings/webhooks/{id}")
+	String detail(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id,
+			@RequestParam(required = false) Delivery.Status status, @RequestParam(required = false) String after,
+			Model model) {
+		model.addAttribute("endpoint", webhooks.get(caller, id));
+		Page<Delivery> page = deliveries.list(caller, new DeliveryService.Filter(id, status, null, null, null, null),
+				new PageRequest(20, blankToNull(after)));
+		model.addAttribute("deliveries", page);
+		model.addAttribute("status", status == null ? "" : status.name().toLowerCase());
+		return "webhooks/detail";
+	}
+
+	@PostMapping("/settings/webhooks/{id}/enabled")
+	String enable(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id, @RequestParam boolean enabled,
+			RedirectAttributes redirect) {
+		webhooks.setEnabled(caller, id, enabled);
+		redirect.addFlashAttribute("flash", enabled ? "Enabled" : "Disabled");
+		return "redirect:/settings/webhooks/" + id;
+	}
+
+	@PostMapping("/settings/webhooks/{id}/secret")
+	String revealSecret(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id, Model model) {
+		model.addAttribute("secrets", webhooks.revealSecret(caller, id));
+		return "webhooks/detail :: secret";
+	}
+
+	@PostMapping("/settings/webhooks/{id}/secret/rotate")
+	String rotateSecret(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id, Model model) {
+		model.addAttribute("secrets", webhooks.rotateSecret(caller, id));
+		model.addAttribute("rotated", true);
+		return "webhooks/detail :: secret";
+	}
+
+	@PostMapping("/settings/webhooks/{id}/test")
+	String test(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id, Model model) {
+		model.addAttribute("test", deliveries.sendTest(caller, id));
+		return "webhooks/detail :: test";
+	}
+
+	@GetMapping("/settings/webhooks/{id}/deliveries/{deliveryId}")
+	String delivery(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id,
+			@PathVariable DeliveryId deliveryId, Model model) {
+		model.addAttribute("endpoint", webhooks.get(caller, id));
+		model.addAttribute("delivery", deliveries.get(caller, deliveryId));
+		return "webhooks/delivery";
+	}
+
+	@PostMapping("/settings/webhooks/{id}/deliveries/{deliveryId}/resend")
+	String resend(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id,
+			@PathVariable DeliveryId deliveryId, RedirectAttributes redirect) {
+		deliveries.resend(caller, deliveryId);
+		redirect.addFlashAttribute("flash", "Sent again; the new attempt is at the top of the list");
+		return "redirect:/settings/webhooks/" + id + "/deliveries/" + deliveryId;
+	}
+
+	@PostMapping("/settings/webhooks/{id}/recover")
+	String recover(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id,
+			@RequestParam String since, RedirectAttributes redirect) {
+		Instant from;
+		try {
+			from = Instant.parse(since.length() == 16 ? since + ":00Z" : since);
+		}
+		catch (DateTimeParseException e) {
+			throw new HandoffException.InvalidInput("since", "must be a date and time");
+		}
+		int count = deliveries.recover(caller, id, from);
+		redirect.addFlashAttribute("flash", count + " failed deliveries queued to be sent again");
+		return "redirect:/settings/webhooks/" + id;
+	}
+
+	private void form(Caller caller, Model model, Form form, Map<String, String> errors) {
+		List<BusinessNumber> numbers = team.numbers(caller.workspaceId(), new PageRequest(200, null)).data();
+		Map<String, EventCatalog.Entry> events = new LinkedHashMap<>();
+		catalog.entries().forEach(e -> events.put(e.type(), e));
+		model.addAttribute("form", form);
+		model.addAttribute("pageTitle", form.id() == null ? "New Webhook" : "Edit webhook");
+		model.addAttribute("numbers", numbers);
+		model.addAttribute("events", events.values());
+		model.addAttribute("errors", errors);
+	}
+
+	private static EndpointSettings settings(Form form) {
+		return new EndpointSettings(form.name(), form.url(), form.businessNumbers(), form.eventTypes(), null, null, null,
+				null, null, null, null);
+	}
+
+	private static List<String> orEmpty(List<String> values) {
+		return values == null ? List.of() : values;
+	}
+
+	private static String blankToNull(String value) {
+		return value == null || value.isBlank() ? null : value;
+	}
+}

@@ -1,0 +1,31 @@
+// Times are sent as ISO 8601 UTC in <time datetime>; show them in the viewer's own time zone.
+function localTimes(root) {
+  const format = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  root.querySelectorAll('time[datetime]').forEach(el => {
+    const when = new Date(el.getAttribute('datetime'));
+    if (!isNaN(when)) {
+      el.textContent = format.format(when);
+      el.title = el.getAttribute('datetime');
+    }
+  });
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  localTimes(document);
+  const header = document.querySelector('meta[name=csrf-header]');
+  const token = document.querySelector('meta[name=csrf-token]');
+  document.body.addEventListener('htmx:configRequest', e => {
+    if (header && token) {
+      e.detail.headers[header.content] = token.content;
+    }
+  });
+  document.body.addEventListener('htmx:afterSwap', e => localTimes(e.target));
+  document.body.addEventListener('click', e => {
+    const button = e.target.closest('[data-copy]');
+    if (button) {
+      const source = document.getElementById(button.dataset.copy);
+      navigator.clipboard?.writeText(source.value ?? source.textContent);
+      button.textContent = 'Copied';
+    }
+  });
+});

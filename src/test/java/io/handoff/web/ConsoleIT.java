@@ -1,0 +1,190 @@
+package io.handoff.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+
+import io.handoff.inbox.TeamService;
+import io.handoff.support.Browser;
+import io.handoff.support.Fixtures;
+import io.handoff.support.IntegrationTest;
+
+/** The web console in real headless Chromium, as a new user walks it; screenshots go to target/screenshots. */
+@IntegrationTest
+class ConsoleIT {
+
+	static final String PASSWORD = "correct horse battery";
+
+	@Autowired
+	Fixtures fixtures;
+
+	@Autowired
+	TeamService team;
+
+	@Autowired
+	Environment environment;
+
+	Fixtures.Workspace ws;
+
+	ChromeDriver browser;
+
+	WebDriverWait wait;
+
+	MockWebServer receiver;
+
+	String base;
+
+	@BeforeEach
+	void setUp() throws Exception {
+		ws = fixtures.workspace();
+		for (var member : List.of(ws.anita(), ws.rahul(), ws.sara())) {
+			team.setPassword(ws.id(), member.id(), PASSWORD);
+		}
+		base = "http://localhost:" + environment.getProperty("local.server.port");
+		receiver = new MockWebServer();
+		receiver.start();
+		browser = Browser.start();
+		wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+	}
+
+	@AfterEach
+	void tearDown() {
+		if (browser != null) {
+			browser.quit();
+		}
+		receiver.close();
+	}
+
+	@Test
+	void aTeamLeadAssignsAChatAndFollowsItsWebhookDelivery() {
+		receiver.enqueue(new MockResponse.Builder().code(200).body("{\"ok\": true}").build());
+		receiver.enqueue(new MockResponse.Builder().code(200).body("{\"ok\": true}").build());
+
+		browser.get(base + "/inbox");
+		assertThat(browser.getCurrentUrl()).endsWith("/login");
+		Browser.screenshot(browser, "01-sign-in");
+		signIn("anita@company.com", "wrong password");
+		assertThat(browser.findElement(By.id("login-error")).getText()).contains("Wrong email or password");
+		signIn("anita@company.com", PASSWORD);
+
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+		assertThat(browser.findElement(By.id("chats")).getText()).contains("Rohan Mehta");
+		Browser.screenshot(browser, "02-inbox");
+
+		// Settings → Webhooks → New Webhook, first with an address the URL guard refuses.
+		browser.findElement(By.id("nav-webhooks")).click();
+		browser.findElement(By.id("new-webhook")).click();
+		browser.findElement(By.id("name")).sendKeys("CRM lead owner");
+		browser.findElement(By.id("url")).sendKeys("http://169.254.169.254/latest/meta-data");
+		browser.findElement(By.id("save-webhook")).click();
+		WebElement urlError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("url-error")));
+		assertThat(urlError.getText()).isNotBlank();
+		assertThat(browser.findElement(By.id("name")).getAttribute("value")).isEqualTo("CRM lead owner");
+		Browser.screenshot(browser, "03-webhook-form-error");
+		browser.findElement(By.id("url")).clear();
+		browser.findElement(By.id("url")).sendKeys(receiver.url("/hooks/crm").toString());
+		assertThat(browser.findElement(By.id("event-chat.assigned")).isSelected()).isTrue();
+		browser.findElement(By.id("save-webhook")).click();
+		assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("created-title"))).getText())
+			.isEqualTo("Your webhook is now active");
+		assertThat(browser.findElement(By.id("secret")).getAttribute("value")).startsWith("whsec_");
+		Browser.screenshot(browser, "04-webhook-created");
+
+		// Assign the chat in the inbox; the change goes out as chat.assigned.
+		browser.findElement(By.id("nav-inbox")).click();
+		browser.findElement(By.linkText("Rohan Mehta")).click();
+		new Select(browser.findElement(By.id("assign-to"))).selectByVisibleText("John Doe");
+		browser.findElement(By.id("assign")).click();
+		wait.until(ExpectedConditions.textToBe(By.id("assignee-name"), "John Doe"));
+		assertThat(browser.findElement(By.id("history")).getText()).contains("assigned to John Doe");
+		Browser.screenshot(browser, "05-chat-assigned");
+
+		// The webhook's delivery log shows it, with the request and the response; resend it.
+		browser.findElement(By.id("nav-webhooks")).click();
+		browser.findElement(By.linkText("CRM lead owner")).click();
+		WebElement delivery = wait.until(d -> {
+			d.navigate().refresh();
+			List<WebElement> rows = d.findElements(By.cssSelector("#deliveries tr[data-delivery]"));
+			return rows.isEmpty() || !rows.getFirst().getText().contains("succeeded") ? null : rows.getFirst();
+		});
+		Browser.screenshot(browser, "06-webhook-detail");
+		delivery.findElement(By.tagName("a")).click();
+		assertThat(browser.findElement(By.cssSelector(".attempt .request-body")).getText()).contains("\"chat.assigned\"")
+			.contains("John Doe");
+		assertThat(browser.findElement(By.cssSelector(".attempt .request-headers")).getText()).contains("webhook-signature");
+		assertThat(browser.findElement(By.cssSelector(".attempt .response-body")).getText()).contains("\"ok\": true");
+		browser.findElement(By.id("resend")).click();
+		wait.until(d -> {
+			d.navigate().refresh();
+			return d.findElements(By.cssSelector(".attempt")).size() == 2;
+		});
+		assertThat(browser.findElement(By.id("attempt-count")).getText()).isEqualTo("2");
+		Browser.screenshot(browser, "07-delivery");
+
+		// Send test event shows its result inline.
+		browser.navigate().back();
+		browser.navigate().back();
+		browser.navigate().refresh();
+		receiver.enqueue(new MockResponse.Builder().code(204).build());
+		browser.findElement(By.id("send-test")).click();
+		assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#test-result .pill"))).getText())
+			.isEqualTo("success");
+
+		Browser.width(browser, 390);
+		browser.findElement(By.id("nav-inbox")).click();
+		Browser.screenshot(browser, "08-inbox-390px");
+		assertThat(browser.findElement(By.id("chats")).isDisplayed()).isTrue();
+		assertThat(errors()).isEmpty();
+	}
+
+	@Test
+	void rolesHoldInTheBrowser() {
+		browser.get(base + "/login");
+		signIn("rahul@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+		assertThat(browser.findElements(By.id("nav-webhooks"))).isEmpty();
+		browser.get(base + "/settings/webhooks");
+		assertThat(browser.findElement(By.id("problem-title")).getText()).isEqualTo("Not allowed");
+		Browser.screenshot(browser, "09-team-member-settings");
+		browser.findElement(By.id("sign-out")).click();
+		wait.until(ExpectedConditions.urlContains("/login"));
+
+		// Sara sees only the chats assigned to her: none on Support, so Rohan's chat is not listed or reachable.
+		signIn("sara@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+		assertThat(browser.findElement(By.id("chats")).getText()).doesNotContain("Rohan Mehta").contains("No chats here");
+		browser.get(base + "/inbox/chats/" + ws.chat().id());
+		assertThat(browser.findElement(By.id("problem-title")).getText()).isEqualTo("Not Found");
+	}
+
+	private void signIn(String email, String password) {
+		browser.findElement(By.id("email")).clear();
+		browser.findElement(By.id("email")).sendKeys(email);
+		browser.findElement(By.id("password")).sendKeys(password);
+		browser.findElement(By.id("sign-in")).click();
+	}
+
+	private List<String> errors() {
+		return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+			.filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+			.map(LogEntry::getMessage)
+			.toList();
+	}
+}
