@@ -29,3 +29,11 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   });
 });
+
+// Countdowns: elements with data-countdown (an ISO time) show the minutes and seconds left.
+setInterval(() => {
+  document.querySelectorAll('[data-countdown]').forEach(el => {
+    const left = Math.max(0, Math.round((new Date(el.dataset.countdown) - Date.now()) / 1000));
+    el.textContent = Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0');
+  });
+}, 1000);

@@ -17,7 +17,7 @@ import io.handoff.platform.PhoneNumbers;
  * Takes a run's variables out of its input. A missing field, or one of the wrong type, gives null (or the variable's
  * default) and a note saying why; for a required variable it fails the run instead. Never throws on any input.
  */
-final class Mapping {
+public final class Mapping {
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

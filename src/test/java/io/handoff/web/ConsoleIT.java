@@ -155,6 +155,95 @@ class ConsoleIT {
 	}
 
 	@Test
+	void aNewUserCatchesTheAssignmentWebhookInBotStudioAndMapsIt() {
+		browser.get(base + "/login");
+		signIn("anita@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+
+		// Bot Studio: a bot with an On Webhook trigger, its URL, and Capture Response.
+		browser.findElement(By.id("nav-studio")).click();
+		browser.findElement(By.id("bot-name")).sendKeys("Lead owner sync");
+		browser.findElement(By.id("create-bot")).click();
+		String hookUrl = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("hook-url"))).getAttribute("value");
+		assertThat(hookUrl).startsWith(base + "/hooks/");
+		String botPage = browser.getCurrentUrl();
+		browser.findElement(By.id("start-capture")).click();
+		WebElement waiting = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("capture-waiting")));
+		wait.until(d -> waiting.getText().matches("(?s).*[12]:\\d\\d left.*"));
+		Browser.screenshot(browser, "10-studio-capturing");
+
+		// Settings → Webhooks: "Chat Assigned to Agent" to the bot's URL.
+		browser.findElement(By.id("nav-webhooks")).click();
+		browser.findElement(By.id("new-webhook")).click();
+		browser.findElement(By.id("name")).sendKeys("Bot Studio");
+		browser.findElement(By.id("url")).sendKeys(hookUrl);
+		browser.findElement(By.id("save-webhook")).click();
+		wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("created-title")));
+		String webhookPage = browser.findElement(By.id("open-webhook")).getAttribute("href");
+
+		// The inbox: assign the chat.
+		browser.findElement(By.id("nav-inbox")).click();
+		browser.findElement(By.linkText("Rohan Mehta")).click();
+		new Select(browser.findElement(By.id("assign-to"))).selectByVisibleText("John Doe");
+		browser.findElement(By.id("assign")).click();
+		wait.until(ExpectedConditions.textToBe(By.id("assignee-name"), "John Doe"));
+
+		// Back in Bot Studio the request is there: tree, fields, and a click maps each field.
+		browser.get(botPage);
+		wait.until(d -> {
+			d.navigate().refresh();
+			return !d.findElements(By.id("capture-done")).isEmpty();
+		});
+		assertThat(browser.findElement(By.cssSelector("ul.tree")).getText()).contains("chat.assigned").contains("John Doe");
+		Browser.screenshot(browser, "11-studio-captured");
+		map("/body/data/customerPhone", "customerNumber");
+		map("/body/data/assignedUserName", "agentName");
+		map("/body/data/assignedUserEmail", "agentEmail");
+		map("/body/data/assignedUserPhone", "agentPhone");
+		map("/body/data/wabaNumber", "businessNumber");
+		wait.until(d -> d.findElements(By.cssSelector("#variables tr[data-variable]")).size() == 5);
+		assertThat(value("customerNumber")).isEqualTo("\"+919111222333\"");
+		assertThat(value("agentName")).isEqualTo("\"John Doe\"");
+		assertThat(value("agentEmail")).isEqualTo("\"john@company.com\"");
+		assertThat(value("businessNumber")).isEqualTo("\"+919000000000\"");
+		Browser.screenshot(browser, "12-studio-mapped");
+
+		// The webhook's log has the delivery to the bot, with its request and response; resend it.
+		browser.get(webhookPage);
+		WebElement delivery = wait.until(d -> {
+			d.navigate().refresh();
+			List<WebElement> rows = d.findElements(By.cssSelector("#deliveries tr[data-delivery]"));
+			return rows.isEmpty() || !rows.getFirst().getText().contains("succeeded") ? null : rows.getFirst();
+		});
+		delivery.findElement(By.tagName("a")).click();
+		assertThat(browser.findElement(By.cssSelector(".attempt .response-body")).getText()).contains("\"captured\":true");
+		assertThat(browser.findElement(By.cssSelector(".attempt .request-body")).getText()).contains("assignedUserEmail");
+		browser.findElement(By.id("resend")).click();
+		wait.until(d -> {
+			d.navigate().refresh();
+			return d.findElements(By.cssSelector(".attempt")).size() == 2;
+		});
+		// The bot is a draft that is no longer capturing: it says so, and the log shows that answer too.
+		assertThat(browser.findElements(By.cssSelector(".attempt .response-body")).get(1).getText()).contains("bot_not_active");
+		Browser.screenshot(browser, "13-delivery-resent");
+		assertThat(errors()).isEmpty();
+	}
+
+	private void map(String pointer, String name) {
+		WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
+				By.cssSelector("#fields tr[data-pointer='" + pointer + "']")));
+		WebElement input = row.findElement(By.name("name"));
+		input.clear();
+		input.sendKeys(name);
+		row.findElement(By.tagName("button")).click();
+		wait.until(d -> !d.findElements(By.cssSelector("#variables tr[data-variable='" + name + "']")).isEmpty());
+	}
+
+	private String value(String variable) {
+		return browser.findElement(By.cssSelector("#variables tr[data-variable='" + variable + "'] .value")).getText();
+	}
+
+	@Test
 	void rolesHoldInTheBrowser() {
 		browser.get(base + "/login");
 		signIn("rahul@company.com", PASSWORD);

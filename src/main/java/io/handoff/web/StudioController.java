@@ -1,0 +1,254 @@
+package io.handoff.web;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.handoff.connectors.ConnectionService;
+import io.handoff.connectors.TemplateService;
+import io.handoff.inbox.TeamService;
+import io.handoff.platform.Caller;
+import io.handoff.platform.HandoffException;
+import io.handoff.platform.PageRequest;
+import io.handoff.studio.Bot;
+import io.handoff.studio.BotId;
+import io.handoff.studio.BotService;
+import io.handoff.studio.CaptureService;
+import io.handoff.studio.RunId;
+import io.handoff.studio.RunService;
+import io.handoff.studio.Step;
+import io.handoff.studio.Variable;
+
+/**
+ * Bot Studio in the browser: bots and their trigger URL, Capture Response (a waiting state with a countdown that
+ * long-polls until the request arrives), View Response Data as a tree and a field list where a click maps a field,
+ * the flow's steps, templates, and the run log with Re-run.
+ */
+@Controller
+class StudioController {
+
+	private final BotService bots;
+	private final CaptureService captures;
+	private final RunService runs;
+	private final TeamService team;
+	private final ConnectionService connections;
+	private final TemplateService templates;
+	private final JsonMapper json;
+
+	StudioController(BotService bots, CaptureService captures, RunService runs, TeamService team,
+			ConnectionService connections, TemplateService templates, JsonMapper json) {
+		this.bots = bots;
+		this.captures = captures;
+		this.runs = runs;
+		this.team = team;
+		this.connections = connections;
+		this.templates = templates;
+		this.json = json;
+	}
+
+	@GetMapping("/studio")
+	String list(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) String after, Model model) {
+		model.addAttribute("bots", bots.list(caller, new PageRequest(25, after == null || after.isBlank() ? null : after)));
+		model.addAttribute("connections", connections.list(caller, new PageRequest(200, null)).data());
+		return "studio/list";
+	}
+
+	@PostMapping("/studio/bots")
+	String create(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String name,
+			@RequestParam(defaultValue = "webhook") String trigger, Model model) {
+		try {
+			Bot bot = bots.create(caller, new BotService.Settings(name, null,
+					Bot.TriggerType.valueOf(trigger.toUpperCase(Locale.ROOT)), null, null, null, null));
+			return "redirect:/studio/bots/" + bot.id();
+		}
+		catch (HandoffException e) {
+			if (e instanceof Caller.Forbidden) {
+				throw e;
+			}
+			model.addAttribute("createError", e.getMessage());
+			return list(caller, null, model);
+		}
+	}
+
+	@PostMapping("/studio/templates/crm-owner-sync")
+	String crmTemplate(@AuthenticationPrincipal Caller caller, @RequestParam String connectionId) {
+		var created = templates.crmOwnerSync(caller, new TemplateService.Request(null, connectionId, null, null, null, null, null));
+		return "redirect:/studio/bots/" + created.bot().id();
+	}
+
+	@GetMapping("/studio/bots/{id}")
+	String bot(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, Model model) {
+		fill(caller, id, model);
+		return "studio/bot";
+	}
+
+	@PostMapping("/studio/bots/{id}/status")
+	String status(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @RequestParam String status,
+			RedirectAttributes redirect) {
+		bots.update(caller, id, new BotService.Settings(null, Bot.Status.valueOf(status.toUpperCase(Locale.ROOT)), null,
+				null, null, null, null));
+		redirect.addFlashAttribute("flash", "Status set to " + status);
+		return "redirect:/studio/bots/" + id;
+	}
+
+	@PostMapping("/studio/bots/{id}/hook-url")
+	String regenerate(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, RedirectAttributes redirect) {
+		bots.regenerateUrl(caller, id);
+		redirect.addFlashAttribute("flash", "New URL: the old one no longer works");
+		return "redirect:/studio/bots/" + id;
+	}
+
+	@PostMapping("/studio/bots/{id}/capture")
+	String startCapture(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, Model model) {
+		model.addAttribute("bot", bots.get(caller, id));
+		model.addAttribute("capture", captures.start(caller, id));
+		return "studio/bot :: capture";
+	}
+
+	/** One long poll: answers as soon as the request arrives, or after a while with the waiting state again. */
+	@GetMapping("/studio/bots/{id}/capture")
+	String awaitCapture(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, Model model)
+			throws InterruptedException {
+		CaptureService.Capture capture = captures.await(caller, id, Duration.ofSeconds(20));
+		if (capture.status() == CaptureService.Capture.Status.CAPTURED) {
+			fill(caller, id, model);
+			return "studio/bot :: data";
+		}
+		model.addAttribute("bot", bots.get(caller, id));
+		model.addAttribute("capture", capture);
+		return "studio/bot :: capture";
+	}
+
+	/** Maps a field of the sample (clicked in the field list) to a variable. */
+	@PostMapping("/studio/bots/{id}/variables")
+	String addVariable(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @RequestParam String name,
+			@RequestParam String path, @RequestParam(defaultValue = "text") String type,
+			@RequestParam(required = false) List<String> transforms, Model model) {
+		Bot bot = bots.get(caller, id);
+		List<BotService.VariableSettings> variables = new ArrayList<>();
+		for (Variable v : bot.variables()) {
+			if (!v.name().equals(name)) {
+				variables.add(new BotService.VariableSettings(v.name(), v.path(), v.type(), v.required(), v.defaultValue(),
+						v.transforms()));
+			}
+		}
+		try {
+			variables.add(new BotService.VariableSettings(name, path, Variable.Type.valueOf(type.toUpperCase(Locale.ROOT)),
+					false, null, transforms == null ? List.of()
+							: transforms.stream().map(t -> Variable.Transform.valueOf(t.toUpperCase(Locale.ROOT))).toList()));
+			bots.setVariables(caller, id, variables);
+		}
+		catch (HandoffException e) {
+			if (e instanceof Caller.Forbidden) {
+				throw e;
+			}
+			model.addAttribute("mappingError", e.getMessage());
+		}
+		fill(caller, id, model);
+		return "studio/bot :: data";
+	}
+
+	@PostMapping("/studio/bots/{id}/variables/{name}/delete")
+	String removeVariable(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @PathVariable String name,
+			Model model) {
+		Bot bot = bots.get(caller, id);
+		bots.setVariables(caller, id, bot.variables()
+			.stream()
+			.filter(v -> !v.name().equals(name))
+			.map(v -> new BotService.VariableSettings(v.name(), v.path(), v.type(), v.required(), v.defaultValue(),
+					v.transforms()))
+			.toList());
+		fill(caller, id, model);
+		return "studio/bot :: data";
+	}
+
+	/** Adds a step: Assign Agent from its own fields, other types from their settings as JSON. */
+	@PostMapping("/studio/bots/{id}/steps")
+	String addStep(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @RequestParam String type,
+			@RequestParam(required = false) String strategy, @RequestParam(required = false) List<String> pool,
+			@RequestParam(defaultValue = "false") boolean onlineOnly, @RequestParam(required = false) String config,
+			RedirectAttributes redirect) {
+		Bot bot = bots.get(caller, id);
+		List<BotService.StepSettings> steps = new ArrayList<>();
+		for (Step s : bot.steps()) {
+			steps.add(new BotService.StepSettings(s.id(), s.type(), s.name(), s.condition(), s.config()));
+		}
+		ObjectNode settings;
+		if (type.equals("assign_agent")) {
+			settings = json.createObjectNode();
+			settings.put("strategy", strategy == null ? "round_robin" : strategy);
+			if ("member".equals(strategy) && pool != null && !pool.isEmpty()) {
+				settings.put("memberId", pool.getFirst());
+			}
+			else if (pool != null) {
+				pool.forEach(settings.putArray("pool")::add);
+			}
+			settings.put("onlineOnly", onlineOnly);
+		}
+		else {
+			try {
+				settings = (ObjectNode) json.readTree(config == null || config.isBlank() ? "{}" : config);
+			}
+			catch (RuntimeException e) {
+				redirect.addFlashAttribute("stepError", "The settings are not a JSON object: " + e.getMessage());
+				return "redirect:/studio/bots/" + id;
+			}
+		}
+		steps.add(new BotService.StepSettings(null, type, null, null, settings));
+		try {
+			bots.setSteps(caller, id, steps);
+			redirect.addFlashAttribute("flash", "Step added");
+		}
+		catch (HandoffException e) {
+			if (e instanceof Caller.Forbidden) {
+				throw e;
+			}
+			redirect.addFlashAttribute("stepError", (e.field() == null ? "" : e.field() + ": ") + e.getMessage());
+		}
+		return "redirect:/studio/bots/" + id;
+	}
+
+	@GetMapping("/studio/bots/{id}/runs/{runId}")
+	String run(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @PathVariable RunId runId, Model model) {
+		model.addAttribute("bot", bots.get(caller, id));
+		model.addAttribute("run", runs.get(caller, id, runId));
+		return "studio/run";
+	}
+
+	@PostMapping("/studio/bots/{id}/runs/{runId}/rerun")
+	String rerun(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @PathVariable RunId runId) {
+		return "redirect:/studio/bots/" + id + "/runs/" + runs.rerun(caller, id, runId).id();
+	}
+
+	private void fill(Caller caller, BotId id, Model model) {
+		Bot bot = bots.get(caller, id);
+		model.addAttribute("bot", bot);
+		try {
+			model.addAttribute("capture", captures.await(caller, id, Duration.ZERO));
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(e);
+		}
+		CaptureService.SampleView sample = null;
+		if (bot.sample() != null) {
+			sample = captures.sample(caller, id);
+		}
+		model.addAttribute("sample", sample);
+		model.addAttribute("runs", runs.list(caller, id, null, new PageRequest(20, null)));
+		model.addAttribute("members", team.members(caller.workspaceId(), null, new PageRequest(200, null)).data());
+	}
+}
