@@ -37,3 +37,21 @@ setInterval(() => {
     el.textContent = Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0');
   });
 }, 1000);
+
+// Live inbox: on a page that shows chats, refresh what changed when any chat's assignment changes.
+document.addEventListener('DOMContentLoaded', () => {
+  const list = document.getElementById('chats');
+  const chat = document.querySelector('[data-live-chat]');
+  if (!list && !chat) {
+    return;
+  }
+  const events = new EventSource(document.querySelector('meta[name=live-events]').content);
+  events.addEventListener('chat', e => {
+    if (chat && chat.dataset.liveChat === e.data) {
+      htmx.ajax('GET', location.pathname, { target: '#assignment', select: '#assignment', swap: 'outerHTML' });
+    }
+    if (list) {
+      htmx.ajax('GET', location.pathname + location.search, { target: '#chats', select: '#chats', swap: 'outerHTML' });
+    }
+  });
+});

@@ -39,6 +39,9 @@ class ConsoleIT {
 	TeamService team;
 
 	@Autowired
+	io.handoff.inbox.ChatService chats;
+
+	@Autowired
 	Environment environment;
 
 	Fixtures.Workspace ws;
@@ -241,6 +244,28 @@ class ConsoleIT {
 
 	private String value(String variable) {
 		return browser.findElement(By.cssSelector("#variables tr[data-variable='" + variable + "'] .value")).getText();
+	}
+
+	@Test
+	void changesMadeElsewhereAppearWithoutReload() {
+		browser.get(base + "/login");
+		signIn("anita@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+		browser.findElement(By.linkText("Rohan Mehta")).click();
+		wait.until(ExpectedConditions.textToBe(By.id("assignee-name"), "Nobody"));
+		WebElement marker = browser.findElement(By.tagName("h1"));
+
+		// A bot workflow assigns the chat, through the API of the inbox, not this page.
+		chats.assign(ws.id(), ws.chat().id(), ws.john().id(), io.handoff.inbox.ChatService.Origin.botWorkflow("bot_live", "Router"));
+		wait.until(ExpectedConditions.textToBe(By.id("assignee-name"), "John Doe"));
+		assertThat(browser.findElement(By.id("history")).getText()).contains("Router (bot_workflow)");
+		assertThat(marker.isDisplayed()).as("the page was not reloaded").isTrue();
+
+		browser.findElement(By.id("nav-inbox")).click();
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chats"), "John Doe"));
+		chats.assign(ws.id(), ws.chat().id(), ws.rahul().id(), io.handoff.inbox.ChatService.Origin.api("key_live", "CRM sync"));
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chats"), "Rahul Verma"));
+		assertThat(errors()).isEmpty();
 	}
 
 	@Test
