@@ -44,6 +44,7 @@ public class TeamService {
 	@Transactional
 	public BusinessNumber createNumber(WorkspaceId workspace, NumberDetails details) {
 		String e164 = PhoneNumbers.toE164("number", details.number());
+		requireText("displayName", details.displayName(), 100);
 		if (numbers.findByNumber(workspace, e164).isPresent()) {
 			throw new HandoffException.Conflict("number", e164 + " is already a business number of this workspace");
 		}
@@ -131,6 +132,11 @@ public class TeamService {
 
 	@Transactional
 	public Member createMember(WorkspaceId workspace, MemberDetails details) {
+		requireText("name", details.name(), 100);
+		requireText("email", details.email(), 254);
+		if (!details.email().strip().matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+			throw new HandoffException.InvalidInput("email", "must be an email address");
+		}
 		if (members.emailTaken(workspace, details.email(), null)) {
 			throw new HandoffException.Conflict("email", "a member with this email already exists");
 		}
@@ -255,6 +261,15 @@ public class TeamService {
 
 	private static String phoneOrNull(String phone) {
 		return phone == null || phone.isBlank() ? null : PhoneNumbers.toE164("phone", phone);
+	}
+
+	private static void requireText(String field, String value, int max) {
+		if (value == null || value.isBlank()) {
+			throw new HandoffException.InvalidInput(field, "must not be blank");
+		}
+		if (value.strip().length() > max) {
+			throw new HandoffException.InvalidInput(field, "must be at most " + max + " characters");
+		}
 	}
 
 	private static String blankToNull(String value) {

@@ -269,6 +269,45 @@ class ConsoleIT {
 	}
 
 	@Test
+	void teamNumbersAndApiKeysAreManagedInTheBrowser() {
+		browser.get(base + "/login");
+		signIn("anita@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+		browser.findElement(By.id("nav-team")).click();
+
+		browser.findElement(By.id("member-name")).sendKeys("Meera Iyer");
+		browser.findElement(By.id("member-email")).sendKeys("meera@company");
+		browser.findElement(By.id("add-member")).click();
+		assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("member-email-error"))).getText())
+			.contains("email");
+		assertThat(browser.findElement(By.id("member-name")).getAttribute("value")).isEqualTo("Meera Iyer");
+		browser.findElement(By.id("member-email")).clear();
+		browser.findElement(By.id("member-email")).sendKeys("meera@company.com");
+		new Select(browser.findElement(By.id("member-role"))).selectByVisibleText("Team Member");
+		new Select(browser.findElement(By.id("role-" + ws.support().id()))).selectByVisibleText("Team Member");
+		browser.findElement(By.id("add-member")).click();
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("members"), "meera@company.com"));
+
+		browser.findElement(By.id("number")).sendKeys("12345");
+		browser.findElement(By.id("display-name")).sendKeys("Acme Billing");
+		browser.findElement(By.id("add-number")).click();
+		assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("number-error"))).getText()).isNotBlank();
+		browser.findElement(By.id("number")).clear();
+		browser.findElement(By.id("number")).sendKeys("+91 90000 00009");
+		browser.findElement(By.id("add-number")).click();
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("numbers"), "+919000000009"));
+
+		browser.findElement(By.id("key-name")).sendKeys("Zapier");
+		browser.findElement(By.id("create-key")).click();
+		String key = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-key"))).getAttribute("value");
+		assertThat(key).startsWith("hk_");
+		Browser.screenshot(browser, "14-team");
+		browser.navigate().refresh();
+		assertThat(browser.getPageSource()).as("a key is shown once").doesNotContain(key);
+		assertThat(errors()).isEmpty();
+	}
+
+	@Test
 	void rolesHoldInTheBrowser() {
 		browser.get(base + "/login");
 		signIn("rahul@company.com", PASSWORD);

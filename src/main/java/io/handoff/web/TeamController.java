@@ -1,0 +1,146 @@
+package io.handoff.web;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import io.handoff.inbox.BusinessNumber;
+import io.handoff.inbox.BusinessNumberId;
+import io.handoff.inbox.MemberId;
+import io.handoff.inbox.TeamService;
+import io.handoff.platform.ApiKey;
+import io.handoff.platform.ApiKeyService;
+import io.handoff.platform.Caller;
+import io.handoff.platform.HandoffException;
+import io.handoff.platform.PageRequest;
+
+/**
+ * Settings → Team, Numbers and API keys: members with their workspace role and a role per number, business numbers,
+ * and API keys (shown once). Owners and Team Leads only.
+ */
+@Controller
+class TeamController {
+
+	private final TeamService team;
+	private final ApiKeyService apiKeys;
+
+	TeamController(TeamService team, ApiKeyService apiKeys) {
+		this.team = team;
+		this.apiKeys = apiKeys;
+	}
+
+	@GetMapping("/settings/team")
+	String team(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) String after, Model model) {
+		caller.requireManager();
+		fill(caller, after, model, Map.of());
+		return "settings/team";
+	}
+
+	@PostMapping("/settings/team/members")
+	String addMember(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String name,
+			@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String phone,
+			@RequestParam(defaultValue = "") String orgRole, @RequestParam Map<String, String> form, Model model,
+			RedirectAttributes redirect) {
+		caller.requireManager();
+		Map<BusinessNumberId, String> numberRoles = new LinkedHashMap<>();
+		form.forEach((key, value) -> {
+			if (key.startsWith("role-") && !value.isBlank()) {
+				numberRoles.put(new BusinessNumberId(key.substring(5)), value);
+			}
+		});
+		try {
+			team.createMember(caller.workspaceId(), new TeamService.MemberDetails(name.strip(), email.strip(), phone,
+					orgRole, numberRoles));
+		}
+		catch (HandoffException e) {
+			if (e instanceof Caller.Forbidden) {
+				throw e;
+			}
+			model.addAttribute("memberForm", form);
+			fill(caller, null, model, Map.of(e.field() == null ? "form" : e.field(), e.getMessage()));
+			return "settings/team";
+		}
+		redirect.addFlashAttribute("flash", name.strip() + " added");
+		return "redirect:/settings/team";
+	}
+
+	@PostMapping("/settings/team/members/{id}/password")
+	String setPassword(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id,
+			@RequestParam String password, RedirectAttributes redirect) {
+		caller.requireManager();
+		try {
+			team.setPassword(caller.workspaceId(), id, password);
+			redirect.addFlashAttribute("flash", "Password set; the member can sign in");
+		}
+		catch (HandoffException.InvalidInput e) {
+			redirect.addFlashAttribute("flashError", "Password " + e.getMessage());
+		}
+		return "redirect:/settings/team";
+	}
+
+	@PostMapping("/settings/numbers")
+	String addNumber(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String number,
+			@RequestParam(defaultValue = "") String displayName, @RequestParam(defaultValue = "") String wabaId,
+			@RequestParam(defaultValue = "") String phoneNumberId, Model model, RedirectAttributes redirect) {
+		caller.requireManager();
+		try {
+			BusinessNumber created = team.createNumber(caller.workspaceId(),
+					new TeamService.NumberDetails(number, displayName.strip(), wabaId, phoneNumberId));
+			redirect.addFlashAttribute("flash", created.number() + " added");
+			return "redirect:/settings/team";
+		}
+		catch (HandoffException e) {
+			if (e instanceof Caller.Forbidden) {
+				throw e;
+			}
+			model.addAttribute("numberForm", Map.of("number", number, "displayName", displayName, "wabaId", wabaId,
+					"phoneNumberId", phoneNumberId));
+			fill(caller, null, model, Map.of("number." + (e.field() == null ? "form" : e.field()), e.getMessage()));
+			return "settings/team";
+		}
+	}
+
+	@PostMapping("/settings/api-keys")
+	String createKey(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String name, Model model) {
+		caller.requireManager();
+		if (name.isBlank()) {
+			fill(caller, null, model, Map.of("key.name", "must not be blank"));
+			return "settings/team";
+		}
+		ApiKey.Created created = apiKeys.create(caller.workspaceId(), name.strip());
+		model.addAttribute("newKey", created.key());
+		fill(caller, null, model, Map.of());
+		return "settings/team";
+	}
+
+	@PostMapping("/settings/api-keys/{id}/revoke")
+	String revokeKey(@AuthenticationPrincipal Caller caller, @PathVariable String id, RedirectAttributes redirect) {
+		caller.requireManager();
+		apiKeys.revoke(caller.workspaceId(), id);
+		redirect.addFlashAttribute("flash", "Key revoked");
+		return "redirect:/settings/team";
+	}
+
+	private void fill(Caller caller, String after, Model model, Map<String, String> errors) {
+		model.addAttribute("members", team.members(caller.workspaceId(), null,
+				new PageRequest(50, after == null || after.isBlank() ? null : after)));
+		model.addAttribute("numbers", team.numbers(caller.workspaceId(), new PageRequest(200, null)).data());
+		model.addAttribute("roles", team.roles(caller.workspaceId()));
+		model.addAttribute("keys", apiKeys.list(caller.workspaceId(), new PageRequest(100, null)).data());
+		model.addAttribute("errors", errors);
+		if (!model.containsAttribute("memberForm")) {
+			model.addAttribute("memberForm", Map.of());
+		}
+		if (!model.containsAttribute("numberForm")) {
+			model.addAttribute("numberForm", Map.of());
+		}
+	}
+}
