@@ -180,7 +180,7 @@ class StudioController {
 	String addStep(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @RequestParam String type,
 			@RequestParam(required = false) String strategy, @RequestParam(required = false) List<String> pool,
 			@RequestParam(defaultValue = "false") boolean onlineOnly, @RequestParam(required = false) String config,
-			RedirectAttributes redirect) {
+			@RequestParam java.util.Map<String, String> form, RedirectAttributes redirect) {
 		Bot bot = bots.get(caller, id);
 		List<BotService.StepSettings> steps = new ArrayList<>();
 		for (Step s : bot.steps()) {
@@ -198,9 +198,27 @@ class StudioController {
 			}
 			settings.put("onlineOnly", onlineOnly);
 		}
+		else if (config == null) {
+			// The step's own form: its fields, as named in its settings.
+			settings = json.createObjectNode();
+			for (var field : form.entrySet()) {
+				if (field.getKey().startsWith("config.") && !field.getValue().isBlank()) {
+					String name = field.getKey().substring("config.".length());
+					if (name.equals("columns")) {
+						var columns = settings.putArray("columns");
+						for (String column : field.getValue().split("\\s*,\\s*")) {
+							columns.add(column);
+						}
+					}
+					else {
+						settings.put(name, field.getValue().strip());
+					}
+				}
+			}
+		}
 		else {
 			try {
-				settings = (ObjectNode) json.readTree(config == null || config.isBlank() ? "{}" : config);
+				settings = (ObjectNode) json.readTree(config.isBlank() ? "{}" : config);
 			}
 			catch (RuntimeException e) {
 				redirect.addFlashAttribute("stepError", "The settings are not a JSON object: " + e.getMessage());
@@ -219,6 +237,17 @@ class StudioController {
 			redirect.addFlashAttribute("stepError", (e.field() == null ? "" : e.field() + ": ") + e.getMessage());
 		}
 		return "redirect:/studio/bots/" + id;
+	}
+
+	@GetMapping("/studio/bots/{id}/runs")
+	String runs(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @RequestParam(required = false) String status,
+			@RequestParam(required = false) String after, Model model) {
+		model.addAttribute("bot", bots.get(caller, id));
+		io.handoff.studio.Run.Status filter = status == null || status.isBlank() ? null
+				: io.handoff.studio.Run.Status.valueOf(status.toUpperCase(Locale.ROOT));
+		model.addAttribute("runs", runs.list(caller, id, filter, new PageRequest(25, after == null || after.isBlank() ? null : after)));
+		model.addAttribute("status", status == null ? "" : status);
+		return "studio/runs";
 	}
 
 	@GetMapping("/studio/bots/{id}/runs/{runId}")
@@ -250,5 +279,6 @@ class StudioController {
 		model.addAttribute("sample", sample);
 		model.addAttribute("runs", runs.list(caller, id, null, new PageRequest(20, null)));
 		model.addAttribute("members", team.members(caller.workspaceId(), null, new PageRequest(200, null)).data());
+		model.addAttribute("connections", connections.list(caller, new PageRequest(200, null)).data());
 	}
 }

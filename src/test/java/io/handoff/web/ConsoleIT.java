@@ -308,6 +308,68 @@ class ConsoleIT {
 	}
 
 	@Test
+	void connectionsTemplatesStepFormsAndTheRunLog() throws Exception {
+		browser.get(base + "/login");
+		signIn("anita@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+
+		browser.findElement(By.id("nav-connections")).click();
+		browser.findElement(By.id("connection-name")).sendKeys("HubSpot");
+		browser.findElement(By.id("save-connection")).click();
+		assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-error"))).getText())
+			.contains("required");
+		browser.findElement(By.id("secrets-token")).sendKeys("pat-na1-browser-token");
+		browser.findElement(By.id("settings-base")).sendKeys(receiver.url("/").toString());
+		browser.findElement(By.id("save-connection")).click();
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("connections"), "hubspot"));
+		assertThat(browser.getPageSource()).doesNotContain("pat-na1-browser-token");
+		Browser.screenshot(browser, "15-connections");
+
+		// The template makes the whole CRM bot in one click.
+		browser.findElement(By.id("nav-studio")).click();
+		browser.findElement(By.id("use-template")).click();
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("steps"), "crm_set_owner"));
+		assertThat(new Select(browser.findElement(By.id("bot-status"))).getFirstSelectedOption().getText()).isEqualTo("active");
+		assertThat(browser.findElement(By.id("variables")).getText()).contains("customerNumber").contains("agentEmail");
+
+		// A bot of our own with an HTTP Request step from its form.
+		browser.findElement(By.id("nav-studio")).click();
+		browser.findElement(By.id("bot-name")).sendKeys("Forwarder");
+		browser.findElement(By.id("create-bot")).click();
+		String hookUrl = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("hook-url"))).getAttribute("value");
+		WebElement http = browser.findElement(By.id("http-step"));
+		http.findElement(By.name("config.url")).sendKeys(receiver.url("/forward").toString());
+		browser.findElement(By.id("add-http-step")).click();
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("steps"), "http_request"));
+		new Select(browser.findElement(By.id("bot-status"))).selectByVisibleText("active");
+		browser.findElement(By.id("save-status")).click();
+		wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".flash")));
+
+		receiver.enqueue(new MockResponse.Builder().code(201).body("{\"id\": \"F-1\"}").build());
+		receiver.enqueue(new MockResponse.Builder().code(201).body("{\"id\": \"F-2\"}").build());
+		var sent = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hookUrl))
+			.header("Content-Type", "application/json")
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"hello\": \"world\"}"))
+			.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(sent.statusCode()).isEqualTo(202);
+		WebElement run = wait.until(d -> {
+			d.navigate().refresh();
+			List<WebElement> rows = d.findElements(By.cssSelector("#runs a"));
+			return rows.isEmpty() || !d.findElement(By.id("runs")).getText().contains("succeeded") ? null : rows.getFirst();
+		});
+		run.click();
+		assertThat(browser.findElement(By.tagName("main")).getText()).contains("1. http_request").contains("201");
+		Browser.screenshot(browser, "16-run");
+		browser.findElement(By.id("rerun")).click();
+		wait.until(d -> {
+			d.navigate().refresh();
+			return d.findElement(By.id("run-status")).getText().equals("succeeded");
+		});
+		assertThat(browser.findElement(By.tagName("main")).getText()).contains("F-2");
+		assertThat(errors()).isEmpty();
+	}
+
+	@Test
 	void rolesHoldInTheBrowser() {
 		browser.get(base + "/login");
 		signIn("rahul@company.com", PASSWORD);
