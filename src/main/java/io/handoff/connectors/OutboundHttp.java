@@ -91,7 +91,7 @@ class OutboundHttp {
 		List<Try> tries = new ArrayList<>();
 		for (int attempt = 1;; attempt++) {
 			long started = System.nanoTime();
-			Instant at = Instant.now();
+			Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 			Duration wait;
 			try (Response response = client.newCall(request).execute()) {
 				String body = read(response.body());

@@ -65,6 +65,8 @@ class ConsoleIT {
 		receiver.start();
 		browser = Browser.start();
 		wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+		// Conditions that reload the page may catch it mid-navigation; that is a reason to look again, not a failure.
+		wait.ignoring(org.openqa.selenium.WebDriverException.class);
 	}
 
 	@AfterEach
@@ -229,6 +231,17 @@ class ConsoleIT {
 		// The bot is a draft that is no longer capturing: it says so, and the log shows that answer too.
 		assertThat(browser.findElements(By.cssSelector(".attempt .response-body")).get(1).getText()).contains("bot_not_active");
 		Browser.screenshot(browser, "13-delivery-resent");
+
+		// At a phone's width the pages fit: nothing runs off the side.
+		Browser.width(browser, 390);
+		for (String page : List.of(botPage, webhookPage, base + "/inbox", base + "/settings/team")) {
+			browser.get(page);
+			Object overflow = browser.executeScript(
+					"return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+			assertThat(((Number) overflow).intValue()).as("horizontal overflow of " + page + " at 390 px").isLessThanOrEqualTo(0);
+		}
+		browser.get(botPage);
+		Browser.screenshot(browser, "17-studio-390px");
 		assertThat(errors()).isEmpty();
 	}
 
