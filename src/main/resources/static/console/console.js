@@ -55,3 +55,12 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   });
 });
+
+// Local date-times typed by the viewer are sent as ISO 8601 UTC.
+document.addEventListener('submit', e => {
+  e.target.querySelectorAll('[data-utc-into]').forEach(input => {
+    const target = document.getElementById(input.dataset.utcInto);
+    const when = new Date(input.value);
+    target.value = isNaN(when) ? input.value : when.toISOString();
+  });
+});

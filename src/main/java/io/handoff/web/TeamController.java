@@ -72,6 +72,30 @@ class TeamController {
 		return "redirect:/settings/team";
 	}
 
+	/** Changes a member's workspace role and their role on each number ("No access" removes one). */
+	@PostMapping("/settings/team/members/{id}/roles")
+	String setRoles(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id, @RequestParam String orgRole,
+			@RequestParam Map<String, String> form, RedirectAttributes redirect) {
+		caller.requireManager();
+		Map<BusinessNumberId, String> numberRoles = new LinkedHashMap<>();
+		form.forEach((key, value) -> {
+			if (key.startsWith("role-") && !value.isBlank()) {
+				numberRoles.put(new BusinessNumberId(key.substring(5)), value);
+			}
+		});
+		try {
+			team.updateMember(caller.workspaceId(), id, new TeamService.MemberDetails(null, null, null, orgRole, numberRoles));
+			redirect.addFlashAttribute("flash", "Roles saved");
+		}
+		catch (HandoffException e) {
+			if (e instanceof Caller.Forbidden) {
+				throw e;
+			}
+			redirect.addFlashAttribute("flashError", e.getMessage());
+		}
+		return "redirect:/settings/team";
+	}
+
 	@PostMapping("/settings/team/members/{id}/password")
 	String setPassword(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id,
 			@RequestParam String password, RedirectAttributes redirect) {
@@ -130,8 +154,13 @@ class TeamController {
 	}
 
 	private void fill(Caller caller, String after, Model model, Map<String, String> errors) {
-		model.addAttribute("members", team.members(caller.workspaceId(), null,
-				new PageRequest(50, after == null || after.isBlank() ? null : after)));
+		var members = team.members(caller.workspaceId(), null,
+				new PageRequest(50, after == null || after.isBlank() ? null : after));
+		model.addAttribute("members", members);
+		Map<String, Map<String, String>> roleOf = new java.util.HashMap<>();
+		members.data().forEach(m -> m.numberRoles().forEach(r -> roleOf.computeIfAbsent(m.id().value(),
+				k -> new java.util.HashMap<>()).put(r.businessNumberId().value(), r.role())));
+		model.addAttribute("roleOf", roleOf);
 		model.addAttribute("numbers", team.numbers(caller.workspaceId(), new PageRequest(200, null)).data());
 		model.addAttribute("roles", team.roles(caller.workspaceId()));
 		model.addAttribute("keys", apiKeys.list(caller.workspaceId(), new PageRequest(100, null)).data());

@@ -188,6 +188,7 @@ class WebhooksController {
 			@RequestParam String since, RedirectAttributes redirect) {
 		Instant from;
 		try {
+			// The page sends UTC (ISO 8601); without script it sends the typed local time, taken as UTC.
 			from = Instant.parse(since.length() == 16 ? since + ":00Z" : since);
 		}
 		catch (DateTimeParseException e) {

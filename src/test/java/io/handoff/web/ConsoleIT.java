@@ -236,9 +236,11 @@ class ConsoleIT {
 		Browser.width(browser, 390);
 		for (String page : List.of(botPage, webhookPage, base + "/inbox", base + "/settings/team")) {
 			browser.get(page);
-			Object overflow = browser.executeScript(
-					"return document.documentElement.scrollWidth - document.documentElement.clientWidth");
-			assertThat(((Number) overflow).intValue()).as("horizontal overflow of " + page + " at 390 px").isLessThanOrEqualTo(0);
+			Object culprits = browser.executeScript("""
+					const width = document.documentElement.clientWidth;
+					return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > width + 1)
+					  .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ');""");
+			assertThat(culprits).as("elements running off the side of " + page + " at 390 px").isEqualTo("");
 		}
 		browser.get(botPage);
 		Browser.screenshot(browser, "17-studio-390px");
@@ -300,6 +302,15 @@ class ConsoleIT {
 		new Select(browser.findElement(By.id("role-" + ws.support().id()))).selectByVisibleText("Team Member");
 		browser.findElement(By.id("add-member")).click();
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("members"), "meera@company.com"));
+
+		// Rahul becomes a Team Lead on Support; his row says so after saving.
+		WebElement rahul = browser.findElements(By.cssSelector("#members tr")).stream()
+			.filter(r -> r.getText().contains("rahul@company.com")).findFirst().orElseThrow();
+		rahul.findElement(By.tagName("summary")).click();
+		new Select(rahul.findElement(By.id("role-" + ws.rahul().id() + "-" + ws.support().id()))).selectByVisibleText("Team Lead");
+		rahul.findElement(By.cssSelector(".member-roles button")).click();
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".flash"), "Roles saved"));
+		assertThat(team.member(ws.id(), ws.rahul().id(), "id").numberRoles()).anyMatch(r -> r.role().equals("Team Lead"));
 
 		browser.findElement(By.id("number")).sendKeys("12345");
 		browser.findElement(By.id("display-name")).sendKeys("Acme Billing");
