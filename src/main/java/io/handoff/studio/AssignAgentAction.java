@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import tools.jackson.databind.JsonNode;
@@ -33,23 +32,19 @@ class AssignAgentAction implements StepAction {
 
 	static final String TYPE = "assign_agent";
 
-	enum Strategy {
-		MEMBER, ROUND_ROBIN, LEAST_BUSY
-	}
-
 	private static final List<java.util.Map.Entry<String, String>> DEFAULT_VARIABLES = List.of(
 			java.util.Map.entry("chatIdVariable", "chatId"), java.util.Map.entry("customerPhoneVariable", "customerNumber"),
 			java.util.Map.entry("businessNumberVariable", "businessNumber"));
 
 	private final ChatService chats;
 	private final TeamService team;
-	private final JdbcClient jdbc;
+	private final Handoffs handoffs;
 	private final JsonMapper json;
 
-	AssignAgentAction(ChatService chats, TeamService team, JdbcClient jdbc, JsonMapper json) {
+	AssignAgentAction(ChatService chats, TeamService team, Handoffs handoffs, JsonMapper json) {
 		this.chats = chats;
 		this.team = team;
-		this.jdbc = jdbc;
+		this.handoffs = handoffs;
 		this.json = json;
 	}
 
@@ -66,9 +61,9 @@ class AssignAgentAction implements StepAction {
 	@Override
 	public ObjectNode validate(WorkspaceId workspace, ObjectNode config, String field) {
 		ObjectNode valid = json.createObjectNode();
-		Strategy strategy = strategy(config, field);
+		Handoffs.Strategy strategy = strategy(config, field);
 		valid.put("strategy", strategy.name().toLowerCase(Locale.ROOT));
-		if (strategy == Strategy.MEMBER) {
+		if (strategy == Handoffs.Strategy.MEMBER) {
 			String member = text(config, "memberId");
 			if (member == null) {
 				throw new HandoffException.InvalidInput(field + ".memberId", "is required for strategy member");
@@ -122,68 +117,21 @@ class AssignAgentAction implements StepAction {
 			ObjectNode output = output(chat.id(), chat.assigneeId(), null, false);
 			return Outcome.succeeded("Chat " + chat.id() + " is already assigned; left as it is", output);
 		}
-		Strategy strategy = Strategy.valueOf(config.path("strategy").asString().toUpperCase(Locale.ROOT));
-		boolean onlineOnly = config.path("onlineOnly").asBoolean(false);
+		Handoffs.Strategy strategy = Handoffs.Strategy.valueOf(config.path("strategy").asString().toUpperCase(Locale.ROOT));
 		List<MemberId> pool = new ArrayList<>();
-		if (strategy == Strategy.MEMBER) {
+		if (strategy == Handoffs.Strategy.MEMBER) {
 			pool.add(new MemberId(config.path("memberId").asString()));
 		}
 		else {
 			config.path("pool").forEach(id -> pool.add(new MemberId(id.asString())));
 		}
-		Optional<String> last = strategy == Strategy.MEMBER ? Optional.empty() : lockRotation(context);
-		List<TeamService.Candidate> candidates = team.candidates(context.workspace(), chat.businessNumberId(), pool,
-				onlineOnly);
-		if (candidates.isEmpty()) {
-			return Outcome.failed("No member of the " + (strategy == Strategy.MEMBER ? "step" : "pool")
-					+ " can take this chat: they need a role on its business number"
-					+ (onlineOnly ? " and to be online" : ""));
-		}
-		TeamService.Candidate chosen = switch (strategy) {
-			case MEMBER, ROUND_ROBIN -> next(candidates, pool, last);
-			case LEAST_BUSY -> {
-				int fewest = candidates.stream().mapToInt(TeamService.Candidate::openChats).min().orElseThrow();
-				yield next(candidates.stream().filter(c -> c.openChats() == fewest).toList(), pool, last);
-			}
-		};
-		ChatService.Assignment assignment = chats.assign(context.workspace(), chat.id(), chosen.id(),
+		Handoffs.Result result = handoffs.handOff(context.workspace(), context.botId(), context.stepId(), chat,
+				new Handoffs.Target(strategy, pool, config.path("onlineOnly").asBoolean(false)),
 				ChatService.Origin.botWorkflow(context.botId().value(), context.botName()));
-		if (strategy != Strategy.MEMBER) {
-			jdbc.sql("UPDATE bot_round_robin SET last_member_id = :member WHERE bot_id = :bot AND step_id = :step")
-				.param("member", chosen.id().value())
-				.param("bot", context.botId().value())
-				.param("step", context.stepId())
-				.update();
+		if (!result.handedOff()) {
+			return Outcome.failed(result.summary());
 		}
-		String how = switch (strategy) {
-			case MEMBER -> "";
-			case ROUND_ROBIN -> " (round robin)";
-			case LEAST_BUSY -> " (least busy: " + chosen.openChats() + " open chats)";
-		};
-		return Outcome.succeeded("Assigned chat " + chat.id() + " to " + chosen.name() + how,
-				output(chat.id(), chosen.id(), chosen.name(), assignment.changed()));
-	}
-
-	/** The candidate that comes after {@code last} in the pool's order, wrapping around. */
-	private static TeamService.Candidate next(List<TeamService.Candidate> candidates, List<MemberId> pool,
-			Optional<String> last) {
-		int lastIndex = last.map(id -> pool.indexOf(new MemberId(id))).orElse(-1);
-		return candidates.stream()
-			.filter(c -> pool.indexOf(c.id()) > lastIndex)
-			.findFirst()
-			.orElse(candidates.getFirst());
-	}
-
-	/** Locks this step's rotation until the run's transaction ends and answers who got the last chat. */
-	private Optional<String> lockRotation(Context context) {
-		jdbc.sql("""
-				INSERT INTO bot_round_robin (bot_id, step_id) VALUES (:bot, :step) ON CONFLICT DO NOTHING
-				""").param("bot", context.botId().value()).param("step", context.stepId()).update();
-		return jdbc.sql("SELECT last_member_id FROM bot_round_robin WHERE bot_id = :bot AND step_id = :step FOR UPDATE")
-			.param("bot", context.botId().value())
-			.param("step", context.stepId())
-			.query((rs, n) -> Optional.ofNullable(rs.getString(1)))
-			.single();
+		return Outcome.succeeded(result.summary(), output(chat.id(), result.member(), result.memberName(), result.changed()));
 	}
 
 	private Optional<Chat> chat(Context context) {
@@ -220,13 +168,13 @@ class AssignAgentAction implements StepAction {
 		return output;
 	}
 
-	private static Strategy strategy(ObjectNode config, String field) {
+	static Handoffs.Strategy strategy(ObjectNode config, String field) {
 		String value = text(config, "strategy");
 		if (value == null) {
 			throw new HandoffException.InvalidInput(field + ".strategy", "is required: member, round_robin or least_busy");
 		}
 		try {
-			return Strategy.valueOf(value.toUpperCase(Locale.ROOT));
+			return Handoffs.Strategy.valueOf(value.toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException e) {
 			throw new HandoffException.InvalidInput(field + ".strategy",
