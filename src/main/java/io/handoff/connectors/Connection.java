@@ -18,6 +18,7 @@ public record Connection(String id, Type type, String name, ObjectNode settings,
 
 	public enum Type {
 		@JsonProperty("http") HTTP, @JsonProperty("google_service_account") GOOGLE_SERVICE_ACCOUNT,
-		@JsonProperty("hubspot") HUBSPOT, @JsonProperty("zoho") ZOHO, @JsonProperty("salesforce") SALESFORCE
+		@JsonProperty("hubspot") HUBSPOT, @JsonProperty("zoho") ZOHO, @JsonProperty("salesforce") SALESFORCE,
+		@JsonProperty("openai") OPENAI
 	}
 }

@@ -61,14 +61,14 @@ public class ConnectionService {
 	}
 
 	/** A connection with its secrets unsealed, for a step that is about to use it. */
-	record Resolved(String id, Connection.Type type, String name, ObjectNode settings, ObjectNode secrets) {
+	public record Resolved(String id, Connection.Type type, String name, ObjectNode settings, ObjectNode secrets) {
 
-		String setting(String name) {
+		public String setting(String name) {
 			JsonNode value = settings.get(name);
 			return value == null || value.isNull() ? null : value.asString();
 		}
 
-		String secret(String name) {
+		public String secret(String name) {
 			JsonNode value = secrets.get(name);
 			return value == null || value.isNull() ? null : value.asString();
 		}
@@ -79,7 +79,7 @@ public class ConnectionService {
 		caller.requireManager();
 		if (request.type() == null) {
 			throw new HandoffException.InvalidInput("type",
-					"is required: http, google_service_account, hubspot, zoho or salesforce");
+					"is required: http, google_service_account, hubspot, zoho, salesforce or openai");
 		}
 		String id = Ids.next("conn");
 		Checked checked = check(request.type(), request.settings(), request.secrets(), null);
@@ -166,7 +166,7 @@ public class ConnectionService {
 	 * The connection with its secrets, checked to be of {@code type} (any when null); a missing one names
 	 * {@code field}.
 	 */
-	Resolved resolve(WorkspaceId workspace, String id, Connection.Type type, String field) {
+	public Resolved resolve(WorkspaceId workspace, String id, Connection.Type type, String field) {
 		Resolved found = jdbc.sql("SELECT id, type, name, settings, secrets_sealed FROM connections WHERE workspace_id = :w AND id = :id")
 			.param("w", workspace.value())
 			.param("id", id)
@@ -272,6 +272,12 @@ public class ConnectionService {
 					settings.put("baseUrl", base);
 				}
 				baseUrl(in, settings, "baseUrl");
+			}
+			case OPENAI -> {
+				secrets.put("apiKey", required(secretsIn, "apiKey", "secrets.apiKey"));
+				String base = text(in, "baseUrl", "https://api.openai.com/v1");
+				guard.check("settings.baseUrl", base);
+				settings.put("baseUrl", trimSlash(base));
 			}
 			case SALESFORCE -> {
 				secrets.put("token", required(secretsIn, "token", "secrets.token"));

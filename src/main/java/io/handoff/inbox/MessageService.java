@@ -94,6 +94,24 @@ public class MessageService {
 		return Optional.of(message);
 	}
 
+	/** Records a message the business sent in the chat (a bot's reply, for one). */
+	@Transactional
+	public Message recordOutbound(WorkspaceId workspace, ChatId chat, String body) {
+		Instant now = Timestamps.now(clock);
+		Message message = new Message(Ids.next("msg"), chat, "outbound", null, "text", body, now);
+		jdbc.sql("""
+				INSERT INTO messages (id, workspace_id, chat_id, direction, type, body, sent_at, created_at)
+				VALUES (:id, :workspace, :chat, 'outbound', 'text', :body, :now, :now)
+				""")
+			.param("id", message.id())
+			.param("workspace", workspace.value())
+			.param("chat", chat.value())
+			.param("body", body)
+			.param("now", SqlValues.timestamp(now))
+			.update();
+		return message;
+	}
+
 	/** The chat's messages in the order they were sent, newest last; at most {@code limit} of the latest. */
 	public List<Message> latest(WorkspaceId workspace, ChatId chat, int limit) {
 		return jdbc.sql("""
