@@ -47,9 +47,11 @@ class StudioController {
 	private final ConnectionService connections;
 	private final TemplateService templates;
 	private final JsonMapper json;
+	private final io.handoff.ai.AiService ai;
 
 	StudioController(BotService bots, CaptureService captures, RunService runs, TeamService team,
-			ConnectionService connections, TemplateService templates, JsonMapper json) {
+			ConnectionService connections, TemplateService templates, JsonMapper json, io.handoff.ai.AiService ai) {
+		this.ai = ai;
 		this.bots = bots;
 		this.captures = captures;
 		this.runs = runs;
@@ -237,6 +239,22 @@ class StudioController {
 			redirect.addFlashAttribute("stepError", (e.field() == null ? "" : e.field() + ": ") + e.getMessage());
 		}
 		return "redirect:/studio/bots/" + id;
+	}
+
+	/** Try a message: the AI step's decision, shown inline; no chat is touched. */
+	@PostMapping("/studio/bots/{id}/ai/try")
+	String tryMessage(@AuthenticationPrincipal Caller caller, @PathVariable BotId id,
+			@RequestParam(defaultValue = "") String text, Model model) {
+		try {
+			model.addAttribute("tried", ai.tryMessage(caller, id, text));
+		}
+		catch (HandoffException e) {
+			if (e instanceof Caller.Forbidden) {
+				throw e;
+			}
+			model.addAttribute("tryError", e.getMessage());
+		}
+		return "studio/bot :: tried";
 	}
 
 	@GetMapping("/studio/bots/{id}/runs")

@@ -3,12 +3,9 @@ package io.handoff.studio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,25 +151,10 @@ class WhatsAppIT {
 	}
 
 	String notification(String messageId, String from, String name, String text) {
-		return """
-				{"object": "whatsapp_business_account",
-				 "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
-				   "messaging_product": "whatsapp",
-				   "metadata": {"display_phone_number": "919000000000", "phone_number_id": "%s"},
-				   "contacts": [{"profile": {"name": "%s"}, "wa_id": "%s"}],
-				   "messages": [{"from": "%s", "id": "%s", "timestamp": "1764000000", "type": "text",
-				                 "text": {"body": "%s"}}]}}]}]}""".formatted(phoneNumberId, name, from, from, messageId,
-				text);
+		return io.handoff.support.WhatsAppNotifications.textMessage(phoneNumberId, messageId, from, name, text);
 	}
 
 	static String sign(String secret, byte[] body) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-			return HexFormat.of().formatHex(mac.doFinal(body));
-		}
-		catch (Exception e) {
-			throw new IllegalStateException(e);
-		}
+		return io.handoff.support.WhatsAppNotifications.signature(secret, body).substring("sha256=".length());
 	}
 }

@@ -394,6 +394,28 @@ class ConsoleIT {
 	}
 
 	@Test
+	void tryAMessageOnAnAiBot() {
+		var api = ws.api();
+		String bot = api.post("/api/v1/bots", "{\"name\": \"Triage\"}").json().get("id").asString();
+		var saved = api.put("/api/v1/bots/" + bot + "/steps", """
+				[{"type": "ai_bot", "config": {"intents": [
+				  {"name": "sales", "examples": ["what is the price", "price kya hai", "I want to buy"]},
+				  {"name": "support", "examples": ["app not working", "login nahi ho raha", "error on upload"]}],
+				  "fallback": {"strategy": "round_robin", "pool": ["%s"]}}}]""".formatted(ws.anita().id()));
+		assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+		browser.get(base + "/login");
+		signIn("anita@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+		browser.get(base + "/studio/bots/" + bot);
+		browser.findElement(By.id("try-text")).sendKeys("price kya hai bhai");
+		browser.findElement(By.id("try-message")).click();
+		assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tried-intent"))).getText()).isEqualTo("sales");
+		assertThat(browser.findElement(By.id("try-result")).getText()).contains("Anita Rao");
+		Browser.screenshot(browser, "18-ai-try");
+		assertThat(errors()).isEmpty();
+	}
+
+	@Test
 	void rolesHoldInTheBrowser() {
 		browser.get(base + "/login");
 		signIn("rahul@company.com", PASSWORD);
