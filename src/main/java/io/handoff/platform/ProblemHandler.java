@@ -79,6 +79,28 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return cast(respond(Problems.invalidFields(errors)));
 	}
 
+	/**
+	 * An unknown address is a problem for API clients; for a browser on a console page it is the console's own
+	 * "Not found" page (answered by the error page, as the servlet container's 404).
+	 */
+	@Override
+	protected ResponseEntity<Object> handleNoResourceFoundException(
+			org.springframework.web.servlet.resource.NoResourceFoundException e, HttpHeaders headers,
+			org.springframework.http.HttpStatusCode status, org.springframework.web.context.request.WebRequest request) {
+		if (request instanceof org.springframework.web.context.request.ServletWebRequest servlet
+				&& servlet.getResponse() != null && !servlet.getRequest().getRequestURI().startsWith("/api/")) {
+			try {
+				servlet.getResponse().sendError(404);
+				return null;
+			}
+			catch (java.io.IOException io) {
+				// The browser went away; nothing to answer.
+				return null;
+			}
+		}
+		return super.handleNoResourceFoundException(e, headers, status, request);
+	}
+
 	@Override
 	protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {

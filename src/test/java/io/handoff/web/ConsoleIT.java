@@ -424,6 +424,9 @@ class ConsoleIT {
 		browser.get(base + "/settings/webhooks");
 		assertThat(browser.findElement(By.id("problem-title")).getText()).isEqualTo("Not allowed");
 		Browser.screenshot(browser, "09-team-member-settings");
+		browser.get(base + "/no-such-page");
+		assertThat(browser.findElement(By.id("problem-title")).getText()).isEqualTo("Not found");
+		browser.get(base + "/inbox");
 		browser.findElement(By.id("sign-out")).click();
 		wait.until(ExpectedConditions.urlContains("/login"));
 
