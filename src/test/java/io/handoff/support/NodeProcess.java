@@ -72,6 +72,21 @@ public final class NodeProcess implements AutoCloseable {
 		throw new AssertionError(name + " did not log '" + pattern + "' in time:\n" + tail());
 	}
 
+	/** The node's resident memory now, in bytes (Linux), or -1. */
+	public long residentBytes() {
+		try {
+			for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+				}
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			// Not Linux, or the process is gone.
+		}
+		return -1;
+	}
+
 	/** Kills the process at once with SIGKILL, as a crash or an out-of-memory kill would. */
 	public void kill() {
 		process.destroyForcibly();
