@@ -83,7 +83,7 @@ class ConnectionsController {
 
 	private void fill(Caller caller, String after, Model model, Map<String, String> form, Map<String, String> errors) {
 		model.addAttribute("connections",
-				connections.list(caller, new PageRequest(50, after == null || after.isBlank() ? null : after)));
+				connections.list(caller, new PageRequest(50, after)));
 		model.addAttribute("form", form);
 		model.addAttribute("errors", errors);
 	}

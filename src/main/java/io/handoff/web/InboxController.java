@@ -75,7 +75,7 @@ class InboxController {
 		Chat.Status chatStatus = "closed".equals(status) ? Chat.Status.CLOSED : "all".equals(status) ? null : Chat.Status.OPEN;
 		Page<Chat> page = chats.list(caller.workspaceId(), new ChatFilter(
 				number == null || number.isBlank() ? null : new BusinessNumberId(number), null, chatStatus, assigneeId,
-				unassigned), new PageRequest(PAGE, after == null || after.isBlank() ? null : after));
+				unassigned), new PageRequest(PAGE, after));
 		Map<String, String> numberNames = new HashMap<>();
 		numbers.forEach(n -> numberNames.put(n.id().value(), n.displayName() + " (" + n.number() + ")"));
 		Map<String, String> memberNames = new HashMap<>();

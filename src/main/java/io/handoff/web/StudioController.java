@@ -63,7 +63,7 @@ class StudioController {
 
 	@GetMapping("/studio")
 	String list(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) String after, Model model) {
-		model.addAttribute("bots", bots.list(caller, new PageRequest(25, after == null || after.isBlank() ? null : after)));
+		model.addAttribute("bots", bots.list(caller, new PageRequest(25, after)));
 		model.addAttribute("connections", connections.list(caller, new PageRequest(200, null)).data());
 		return "studio/list";
 	}
@@ -263,7 +263,7 @@ class StudioController {
 		model.addAttribute("bot", bots.get(caller, id));
 		io.handoff.studio.Run.Status filter = status == null || status.isBlank() ? null
 				: io.handoff.studio.Run.Status.valueOf(status.toUpperCase(Locale.ROOT));
-		model.addAttribute("runs", runs.list(caller, id, filter, new PageRequest(25, after == null || after.isBlank() ? null : after)));
+		model.addAttribute("runs", runs.list(caller, id, filter, new PageRequest(25, after)));
 		model.addAttribute("status", status == null ? "" : status);
 		return "studio/runs";
 	}

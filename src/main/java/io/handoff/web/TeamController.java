@@ -155,7 +155,7 @@ class TeamController {
 
 	private void fill(Caller caller, String after, Model model, Map<String, String> errors) {
 		var members = team.members(caller.workspaceId(), null,
-				new PageRequest(50, after == null || after.isBlank() ? null : after));
+				new PageRequest(50, after));
 		model.addAttribute("members", members);
 		Map<String, Map<String, String>> roleOf = new java.util.HashMap<>();
 		members.data().forEach(m -> m.numberRoles().forEach(r -> roleOf.computeIfAbsent(m.id().value(),

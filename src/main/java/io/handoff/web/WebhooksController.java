@@ -57,7 +57,7 @@ class WebhooksController {
 
 	@GetMapping("/settings/webhooks")
 	String list(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) String after, Model model) {
-		Page<Endpoint> page = webhooks.list(caller, new PageRequest(25, blankToNull(after)));
+		Page<Endpoint> page = webhooks.list(caller, new PageRequest(25, after));
 		List<Row> rows = new ArrayList<>();
 		for (Endpoint endpoint : page.data()) {
 			List<Delivery> last = deliveries.list(caller,
@@ -134,7 +134,7 @@ class WebhooksController {
 			Model model) {
 		model.addAttribute("endpoint", webhooks.get(caller, id));
 		Page<Delivery> page = deliveries.list(caller, new DeliveryService.Filter(id, status, null, null, null, null),
-				new PageRequest(20, blankToNull(after)));
+				new PageRequest(20, after));
 		model.addAttribute("deliveries", page);
 		model.addAttribute("status", status == null ? "" : status.name().toLowerCase());
 		return "webhooks/detail";
@@ -217,9 +217,5 @@ class WebhooksController {
 
 	private static List<String> orEmpty(List<String> values) {
 		return values == null ? List.of() : values;
-	}
-
-	private static String blankToNull(String value) {
-		return value == null || value.isBlank() ? null : value;
 	}
 }
