@@ -37,12 +37,15 @@ class Deliveries {
 	private final JdbcClient jdbc;
 	private final JdbcTemplate jdbcTemplate;
 	private final org.springframework.transaction.support.TransactionTemplate transactions;
+	private final io.handoff.platform.Notifications notifications;
 
 	Deliveries(JdbcClient jdbc, JdbcTemplate jdbcTemplate,
-			org.springframework.transaction.support.TransactionTemplate transactions) {
+			org.springframework.transaction.support.TransactionTemplate transactions,
+			io.handoff.platform.Notifications notifications) {
 		this.jdbc = jdbc;
 		this.jdbcTemplate = jdbcTemplate;
 		this.transactions = transactions;
+		this.notifications = notifications;
 	}
 
 	/** A delivery to create: one event for one endpoint, due at once. */
@@ -94,7 +97,7 @@ class Deliveries {
 
 	/** Wakes every dispatcher listening, when the surrounding transaction commits (never if it rolls back). */
 	void notifyDispatchers() {
-		jdbc.sql("SELECT pg_notify('" + CHANNEL + "', '')").query(String.class).single();
+		notifications.notify(CHANNEL, "");
 	}
 
 	/** A delivery this node holds a lease on, with what it needs to send it. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.handoff.platform.Notifications;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.WorkspaceId;
@@ -20,9 +21,11 @@ class Runs {
 	static final String CHANNEL = "handoff_runs";
 
 	private final JdbcClient jdbc;
+	private final Notifications notifications;
 
-	Runs(JdbcClient jdbc) {
+	Runs(JdbcClient jdbc, Notifications notifications) {
 		this.jdbc = jdbc;
+		this.notifications = notifications;
 	}
 
 	/** A run row as stored; JSON columns as text. */
@@ -111,7 +114,7 @@ class Runs {
 	}
 
 	void notifyRunners() {
-		jdbc.sql("SELECT pg_notify('" + CHANNEL + "', '')").query(String.class).single();
+		notifications.notify(CHANNEL, "");
 	}
 
 	Optional<Stored> find(WorkspaceId workspace, RunId id) {
