@@ -34,15 +34,8 @@ public final class BacklogBenchmark {
 		int endpoints = 20;
 		int events = deliveries / endpoints;
 		Path work = Files.createTempDirectory("handoff-backlog");
-		int receiverPort;
-		try (var socket = new java.net.ServerSocket(0)) {
-			receiverPort = socket.getLocalPort();
-		}
-		Process receiver = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-				"-cp", System.getProperty("java.class.path"), Receiver.class.getName(), Integer.toString(receiverPort))
-			.redirectErrorStream(true)
-			.redirectOutput(work.resolve("receiver.log").toFile())
-			.start();
+		int receiverPort = DeliveryBenchmark.freePort();
+		Process receiver = DeliveryBenchmark.receiver(receiverPort, work.resolve("receiver.log"));
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setServerConfig("fsync", "on")
 			.setServerConfig("synchronous_commit", "on")

@@ -399,7 +399,8 @@ public final class DeliveryBenchmark {
 		return chats;
 	}
 
-	private static Process receiver(int port, Path log) throws IOException {
+	/** A {@link Receiver} in a JVM of its own, so that it does not share the sender's heap and threads. */
+	static Process receiver(int port, Path log) throws IOException {
 		return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
 				System.getProperty("java.class.path"), Receiver.class.getName(), Integer.toString(port))
 			.redirectErrorStream(true)
@@ -435,7 +436,7 @@ public final class DeliveryBenchmark {
 		return "unknown";
 	}
 
-	private static int freePort() throws IOException {
+	static int freePort() throws IOException {
 		try (var socket = new java.net.ServerSocket(0)) {
 			return socket.getLocalPort();
 		}

@@ -45,15 +45,8 @@ public final class StudioBenchmark {
 		int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
 		int rate = args.length > 1 ? Integer.parseInt(args[1]) : 100;
 		Path work = Files.createTempDirectory("handoff-studio-bench");
-		int receiverPort;
-		try (var socket = new java.net.ServerSocket(0)) {
-			receiverPort = socket.getLocalPort();
-		}
-		Process receiver = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-				"-cp", System.getProperty("java.class.path"), Receiver.class.getName(), Integer.toString(receiverPort))
-			.redirectErrorStream(true)
-			.redirectOutput(work.resolve("receiver.log").toFile())
-			.start();
+		int receiverPort = DeliveryBenchmark.freePort();
+		Process receiver = DeliveryBenchmark.receiver(receiverPort, work.resolve("receiver.log"));
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setServerConfig("fsync", "on")
 			.setServerConfig("synchronous_commit", "on")
