@@ -42,6 +42,10 @@ public class ConnectionService {
 			"https://www.zohoapis.eu", "in", "https://www.zohoapis.in", "com.au", "https://www.zohoapis.com.au", "jp",
 			"https://www.zohoapis.jp", "ca", "https://www.zohoapis.ca", "com.cn", "https://www.zohoapis.com.cn");
 
+	private static final String SELECT = """
+			SELECT id, type, name, settings, secrets_sealed, created_at, updated_at FROM connections
+			""";
+
 	private final JdbcClient jdbc;
 	private final SecretBox box;
 	private final UrlGuard guard;
@@ -141,25 +145,26 @@ public class ConnectionService {
 
 	public Connection get(Caller caller, String id) {
 		caller.requireManager();
-		return view(resolve(caller.workspaceId(), id, null, "id"), times(caller.workspaceId(), id));
+		return jdbc.sql(SELECT + "WHERE workspace_id = :workspace AND id = :id")
+			.param("workspace", caller.workspaceId().value())
+			.param("id", id)
+			.query(this::view)
+			.optional()
+			.orElseThrow(() -> new HandoffException.NotFound("id", "connection", id));
 	}
 
 	public Page<Connection> list(Caller caller, PageRequest page) {
 		caller.requireManager();
-		List<String> ids = jdbc.sql("""
-				SELECT id FROM connections WHERE workspace_id = :workspace AND (CAST(:after AS text) IS NULL OR id < :after)
+		List<Connection> rows = jdbc.sql(SELECT + """
+				WHERE workspace_id = :workspace AND (CAST(:after AS text) IS NULL OR id < :after)
 				ORDER BY id DESC LIMIT :limit
 				""")
 			.param("workspace", caller.workspaceId().value())
 			.param("after", page.after())
 			.param("limit", page.fetchSize())
-			.query(String.class)
+			.query(this::view)
 			.list();
-		List<Connection> connections = new ArrayList<>();
-		for (String id : ids) {
-			connections.add(get(caller, id));
-		}
-		return Page.of(connections, page.limit(), Connection::id);
+		return Page.of(rows, page.limit(), Connection::id);
 	}
 
 	/**
@@ -302,18 +307,14 @@ public class ConnectionService {
 		}
 	}
 
-	private Connection view(Resolved r, Instant[] times) {
+	/** A connection as shown: settings, and only the names of its secrets. */
+	private Connection view(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+		ObjectNode secrets = (ObjectNode) json.readTree(box.decrypt(rs.getString("secrets_sealed"), context(rs.getString("id"))));
 		List<String> secretNames = new ArrayList<>();
-		r.secrets().propertyNames().forEach(secretNames::add);
-		return new Connection(r.id(), r.type(), r.name(), r.settings(), secretNames, times[0], times[1]);
-	}
-
-	private Instant[] times(WorkspaceId workspace, String id) {
-		return jdbc.sql("SELECT created_at, updated_at FROM connections WHERE workspace_id = :w AND id = :id")
-			.param("w", workspace.value())
-			.param("id", id)
-			.query((rs, n) -> new Instant[] { SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "updated_at") })
-			.single();
+		secrets.propertyNames().forEach(secretNames::add);
+		return new Connection(rs.getString("id"), Connection.Type.valueOf(rs.getString("type").toUpperCase(Locale.ROOT)),
+				rs.getString("name"), (ObjectNode) json.readTree(rs.getString("settings")), secretNames,
+				SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "updated_at"));
 	}
 
 	private static String name(String given, String current) {
