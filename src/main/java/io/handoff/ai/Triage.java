@@ -7,10 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -25,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
 import io.handoff.connectors.Connection;
 import io.handoff.connectors.ConnectionService;
 import io.handoff.platform.WorkspaceId;
-import io.handoff.webhooks.UrlGuard;
+import io.handoff.platform.GuardedHttp;
 
 /**
  * Decides a message's intent with the bot's provider. The built-in classifier is trained once per set of example
@@ -39,17 +37,13 @@ class Triage {
 
 	private final Map<String, IntentClassifier> trained = new ConcurrentHashMap<>();
 	private final ConnectionService connections;
-	private final OkHttpClient http;
+	private final GuardedHttp http;
 	private final JsonMapper json;
 
-	Triage(ConnectionService connections, UrlGuard guard, JsonMapper json) {
+	Triage(ConnectionService connections, GuardedHttp http, JsonMapper json) {
 		this.connections = connections;
 		this.json = json;
-		this.http = new OkHttpClient.Builder().dns(guard.dns())
-			.followRedirects(false)
-			.retryOnConnectionFailure(false)
-			.connectTimeout(5, TimeUnit.SECONDS)
-			.build();
+		this.http = http;
 	}
 
 	/**
@@ -118,13 +112,13 @@ class Triage {
 		}
 		messages.addObject().put("role", "user").put("content", text);
 		Duration timeout = Duration.ofSeconds(config.path("timeoutSeconds").asInt(5));
-		OkHttpClient client = http.newBuilder().callTimeout(timeout).readTimeout(timeout).build();
 		Request call = new Request.Builder().url(connection.setting("baseUrl") + "/chat/completions")
 			.header("Authorization", "Bearer " + connection.secret("apiKey"))
 			.post(RequestBody.create(request.toString(), JSON))
 			.build();
 		String body;
-		try (Response response = client.newCall(call).execute()) {
+		// One try: on any failure the built-in classifier answers at once, rather than keep the customer waiting.
+		try (Response response = http.execute(call, timeout)) {
 			body = response.body() == null ? "" : response.body().string();
 			if (!response.isSuccessful()) {
 				throw new ProviderFailed("the provider answered " + response.code());

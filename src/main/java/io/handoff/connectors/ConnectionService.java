@@ -29,7 +29,7 @@ import io.handoff.platform.SecretBox;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.Timestamps;
 import io.handoff.platform.WorkspaceId;
-import io.handoff.webhooks.UrlGuard;
+import io.handoff.platform.UrlGuard;
 
 /**
  * Connections of a workspace: the credentials steps use to reach HTTP APIs, Google Sheets and CRMs. Secrets are

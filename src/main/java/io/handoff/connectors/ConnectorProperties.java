@@ -8,7 +8,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Settings under {@code handoff.connectors.*}.
  *
- * @param connectTimeout the longest a connection may take to open
  * @param timeout the longest one request may take, unless a step sets its own
  * @param maxTries tries of one call when it fails transiently (429, 5xx, timeouts, resets), the first included
  * @param retryBase the wait before the second try; it doubles for each further try (±20%)
@@ -18,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param googleSheetsBaseUrl the Google Sheets API
  */
 @ConfigurationProperties("handoff.connectors")
-public record ConnectorProperties(@DefaultValue("5s") Duration connectTimeout, @DefaultValue("15s") Duration timeout,
+public record ConnectorProperties(@DefaultValue("15s") Duration timeout,
 		@DefaultValue("4") int maxTries, @DefaultValue("500ms") Duration retryBase,
 		@DefaultValue("30s") Duration retryAfterCap, @DefaultValue("https://api.hubapi.com") String hubspotBaseUrl,
 		@DefaultValue("https://www.zohoapis.com") String zohoBaseUrl,

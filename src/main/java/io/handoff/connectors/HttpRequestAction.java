@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.WorkspaceId;
 import io.handoff.studio.StepAction;
-import io.handoff.webhooks.UrlGuard;
+import io.handoff.platform.UrlGuard;
 
 /**
  * HTTP Request: sends mapped data to any API. Method, URL, headers, query and body are templates over the run's

@@ -6,26 +6,23 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import okhttp3.ConnectionPool;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 import org.springframework.stereotype.Component;
 
-import io.handoff.webhooks.UrlGuard;
+import io.handoff.platform.GuardedHttp;
+import io.handoff.platform.UrlGuard;
 
 /**
- * HTTP for connectors: the URL guard on every address connected to, no redirects, strict timeouts, and retries of
- * transient failures (429 and 503 with {@code Retry-After} honoured up to a cap, other 5xx, timeouts, refused or
+ * HTTP for connectors: {@link GuardedHttp} (the URL guard, no redirects, strict timeouts, reuse-safe connections) and
+ * retries of transient failures (429 and 503 with {@code Retry-After} honoured up to a cap, other 5xx, timeouts, refused or
  * reset connections) with doubling, jittered waits. Every try is kept for the run log.
  */
 @Component
@@ -34,20 +31,12 @@ class OutboundHttp {
 	/** Responses are read up to this size; the run log keeps less. */
 	static final int MAX_BODY = 1024 * 1024;
 
-	private final OkHttpClient http;
+	private final GuardedHttp http;
 	private final ConnectorProperties properties;
 
-	OutboundHttp(UrlGuard guard, ConnectorProperties properties) {
+	OutboundHttp(GuardedHttp http, ConnectorProperties properties) {
+		this.http = http;
 		this.properties = properties;
-		this.http = new OkHttpClient.Builder().dns(guard.dns())
-			.connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
-			.connectTimeout(properties.connectTimeout())
-			.readTimeout(properties.timeout())
-			.callTimeout(properties.timeout())
-			.followRedirects(false)
-			.followSslRedirects(false)
-			.retryOnConnectionFailure(false)
-			.build();
 	}
 
 	/** One try: what was asked and what came back, or what went wrong. */
@@ -86,14 +75,13 @@ class OutboundHttp {
 	 * a redirect) is answered as it is, for the caller to judge.
 	 */
 	Exchange call(Request request, Duration timeout) throws Failed, InterruptedException {
-		OkHttpClient client = timeout == null ? http
-				: http.newBuilder().readTimeout(timeout).callTimeout(timeout).build();
+		Duration deadline = timeout == null ? properties.timeout() : timeout;
 		List<Try> tries = new ArrayList<>();
 		for (int attempt = 1;; attempt++) {
 			long started = System.nanoTime();
 			Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 			Duration wait;
-			try (Response response = client.newCall(request).execute()) {
+			try (Response response = http.execute(request, deadline)) {
 				String body = read(response.body());
 				long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 				tries.add(new Try(request.method(), redacted(request), response.code(), null, ms, at));
@@ -104,7 +92,7 @@ class OutboundHttp {
 				if (attempt >= properties.maxTries()) {
 					return new Exchange(response.code(), response.headers(), body, tries);
 				}
-				Duration retryAfter = retryAfter(response.header("Retry-After"));
+				Duration retryAfter = GuardedHttp.retryAfter(response.header("Retry-After"), Instant.now());
 				if (retryAfter != null && retryAfter.compareTo(properties.retryAfterCap()) > 0) {
 					return new Exchange(response.code(), response.headers(), body, tries);
 				}
@@ -129,25 +117,6 @@ class OutboundHttp {
 		long base = properties.retryBase().toMillis() << Math.min(attempt - 1, 16);
 		double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
 		return Duration.ofMillis((long) (base * jitter));
-	}
-
-	static Duration retryAfter(String header) {
-		if (header == null || header.isBlank()) {
-			return null;
-		}
-		try {
-			return Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip())));
-		}
-		catch (NumberFormatException e) {
-			try {
-				Duration until = Duration.between(Instant.now(),
-						ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-				return until.isNegative() ? Duration.ZERO : until;
-			}
-			catch (RuntimeException unparsable) {
-				return null;
-			}
-		}
 	}
 
 	private static String read(ResponseBody body) throws IOException {

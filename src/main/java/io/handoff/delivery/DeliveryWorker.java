@@ -3,9 +3,6 @@ package io.handoff.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,6 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.handoff.events.EventService;
 import io.handoff.events.EventType;
+import io.handoff.platform.GuardedHttp;
 import io.handoff.platform.NodeId;
 import io.handoff.platform.Timestamps;
 import io.handoff.platform.WorkspaceId;
@@ -242,28 +240,11 @@ class DeliveryWorker {
 		events.recordSystemEvent(workspace, EventType.ENDPOINT_DISABLED, data, now);
 	}
 
-	/** What the receiver asked for with {@code Retry-After} on a 429 or 503: seconds, or an HTTP date. */
+	/** What the receiver asked for with {@code Retry-After} on a 429 or 503. */
 	static Duration retryAfter(WebhookSender.Outcome outcome, Instant now) {
 		if (outcome.status() == null || (outcome.status() != 429 && outcome.status() != 503)) {
 			return null;
 		}
-		String value = outcome.responseHeaders().get("retry-after");
-		if (value == null || value.isBlank()) {
-			return null;
-		}
-		try {
-			long seconds = Long.parseLong(value.strip());
-			return seconds < 0 ? null : Duration.ofSeconds(seconds);
-		}
-		catch (NumberFormatException notSeconds) {
-			try {
-				Duration until = Duration.between(now,
-						ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-				return until.isNegative() ? Duration.ZERO : until;
-			}
-			catch (DateTimeParseException notADate) {
-				return null;
-			}
-		}
+		return GuardedHttp.retryAfter(outcome.responseHeaders().get("retry-after"), now);
 	}
 }

@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
-import java.net.Proxy;
 import java.net.SocketException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,14 +13,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -31,10 +26,14 @@ import org.springframework.stereotype.Component;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.handoff.platform.GuardedHttp;
+import io.handoff.platform.UrlGuard;
+
 /**
  * Sends one signed webhook request and reports what happened. Used for test events and, by the delivery engine, for
  * every attempt, so both look exactly alike to a receiver: the Standard Webhooks headers, the endpoint's own headers
- * and authorization, strict timeouts, no redirects, and the URL guard on the addresses actually connected to.
+ * and authorization, sent through {@link GuardedHttp} (the URL guard, strict timeouts, no redirects, reuse-safe
+ * connections).
  */
 @Component
 public class WebhookSender {
@@ -43,29 +42,18 @@ public class WebhookSender {
 	private static final MediaType JSON = MediaType.get("application/json");
 	private static final MediaType FORM = MediaType.get("application/x-www-form-urlencoded");
 
-	private final OkHttpClient http;
-	private final UrlGuard guard;
+	private final GuardedHttp http;
+	private final Duration timeout;
 	private final JsonMapper json;
 	private final Clock clock;
 	private final int excerptBytes;
 
-	WebhookSender(UrlGuard guard, WebhookProperties properties, JsonMapper json, Clock clock) {
-		this.guard = guard;
+	WebhookSender(GuardedHttp http, WebhookProperties properties, JsonMapper json, Clock clock) {
+		this.http = http;
 		this.json = json;
 		this.clock = clock;
+		this.timeout = properties.responseTimeout();
 		this.excerptBytes = properties.responseExcerptBytes();
-		// Keep connections to busy receivers open between requests: OkHttp's default keeps only five idle ones in all.
-		this.http = new OkHttpClient.Builder().dns(guard.dns())
-			.connectionPool(new ConnectionPool(properties.maxIdleConnections(), 5, TimeUnit.MINUTES))
-			.proxy(Proxy.NO_PROXY)
-			.followRedirects(false)
-			.followSslRedirects(false)
-			.retryOnConnectionFailure(false)
-			.connectTimeout(properties.connectTimeout())
-			.readTimeout(properties.responseTimeout())
-			.writeTimeout(properties.responseTimeout())
-			.callTimeout(properties.responseTimeout())
-			.build();
 	}
 
 	/**
@@ -136,11 +124,10 @@ public class WebhookSender {
 
 		long started = System.nanoTime();
 		try {
-			guard.checkLiteral(URI.create(target.url()));
 			Request.Builder request = new Request.Builder().url(target.url())
 				.post(RequestBody.create(bytes, target.format() == Endpoint.BodyFormat.FORM ? FORM : JSON));
 			headers.forEach(request::header);
-			try (Response response = http.newCall(request.build()).execute()) {
+			try (Response response = http.execute(request.build(), timeout)) {
 				String excerpt = response.peekBody(excerptBytes).string();
 				Map<String, String> responseHeaders = new LinkedHashMap<>();
 				response.headers().forEach(h -> responseHeaders.merge(h.getFirst().toLowerCase(java.util.Locale.ROOT), h.getSecond(), (a, b) -> a + ", " + b));

@@ -27,6 +27,7 @@ import io.handoff.platform.Page;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SecretBox;
 import io.handoff.platform.Timestamps;
+import io.handoff.platform.UrlGuard;
 import io.handoff.platform.WorkspaceId;
 
 /**

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.handoff.webhooks.HostResolver;
+import io.handoff.platform.HostResolver;
 
 /**
  * Host names the tests control, since this machine has no DNS for made-up names: each name answers its scripted

@@ -1,4 +1,4 @@
-package io.handoff.webhooks;
+package io.handoff.platform;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -9,7 +9,6 @@ import java.util.Locale;
 
 import okhttp3.Dns;
 
-import io.handoff.platform.HandoffException;
 
 /**
  * Keeps outbound requests away from the inside of the network (server-side request forgery). A URL must be

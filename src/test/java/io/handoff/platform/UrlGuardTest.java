@@ -1,4 +1,4 @@
-package io.handoff.webhooks;
+package io.handoff.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.handoff.webhooks;
+package io.handoff.platform;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,4 +1,4 @@
-package io.handoff.webhooks;
+package io.handoff.platform;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
