@@ -20,6 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.handoff.inbox.Chat;
+import io.handoff.inbox.ChatId;
+import io.handoff.inbox.ChatService;
+import io.handoff.inbox.TeamService;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.Timestamps;
@@ -43,14 +47,19 @@ class CrmOwnerAction implements StepAction {
 
 	private final OutboundHttp http;
 	private final ConnectionService connections;
+	private final ChatService chats;
+	private final TeamService team;
 	private final ConnectorProperties properties;
 	private final TransactionTemplate transactions;
 	private final JdbcClient jdbc;
 	private final JsonMapper json;
 	private final Clock clock;
 
-	CrmOwnerAction(OutboundHttp http, ConnectionService connections, ConnectorProperties properties,
-			TransactionTemplate transactions, JdbcClient jdbc, JsonMapper json, Clock clock) {
+	CrmOwnerAction(OutboundHttp http, ConnectionService connections, ChatService chats, TeamService team,
+			ConnectorProperties properties, TransactionTemplate transactions, JdbcClient jdbc, JsonMapper json,
+			Clock clock) {
+		this.chats = chats;
+		this.team = team;
 		this.http = http;
 		this.connections = connections;
 		this.properties = properties;
@@ -111,10 +120,11 @@ class CrmOwnerAction implements StepAction {
 			return Outcome.failed("No customer number in variable " + config.path("customerPhoneVariable").asString());
 		}
 		String email = context.variable(config.path("agentEmailVariable").asString());
-		if (email == null) {
-			output.put("action", "none");
-			return Outcome.succeeded("The chat has no agent (variable " + config.path("agentEmailVariable").asString()
-					+ " is empty); the CRM is left as it is", output);
+		String chat = context.variable(config.path("chatIdVariable").asString());
+		String sequenceText = context.variable(config.path("sequenceVariable").asString());
+		Long sequence = sequenceText == null ? null : parseLong(sequenceText);
+		if (email == null && (chat == null || sequence == null)) {
+			return noAgent(output, "the variable " + config.path("agentEmailVariable").asString() + " is empty");
 		}
 		ConnectionService.Resolved connection = connections.resolve(context.workspace(),
 				config.path("connectionId").asString(), null, "connectionId");
@@ -125,9 +135,6 @@ class CrmOwnerAction implements StepAction {
 			default -> throw new HandoffException.InvalidInput("connectionId", "is not a CRM connection");
 		};
 		output.put("provider", connection.type().name().toLowerCase(Locale.ROOT));
-		String chat = context.variable(config.path("chatIdVariable").asString());
-		String sequenceText = context.variable(config.path("sequenceVariable").asString());
-		Long sequence = sequenceText == null ? null : parseLong(sequenceText);
 		if (chat == null || sequence == null) {
 			return apply(crm, context, phone, email, output);
 		}
@@ -153,14 +160,31 @@ class CrmOwnerAction implements StepAction {
 				.single();
 			output.put("sequence", sequence);
 			output.put("lastAppliedSequence", applied);
-			if (sequence <= applied) {
+			// A run that comes late (it waited out a CRM outage, or its event was retried) applies the chat's owner as it
+			// is now, not as it was: the CRM converges on the current agent at the first success.
+			long target = sequence;
+			String agent = email;
+			Assignment now = currentAssignment(context, chat);
+			if (now != null && now.sequence() > sequence) {
+				target = now.sequence();
+				agent = now.email();
+				output.put("appliedSequence", target);
+				output.put("note", "Assignment " + target + " is the chat's current one; it is applied instead of "
+						+ sequence);
+			}
+			if (target <= applied) {
 				output.put("action", "skipped_stale");
-				result[0] = Outcome.succeeded("Skipped: this is assignment " + sequence + " of chat " + chat
+				result[0] = Outcome.succeeded("Skipped: this is assignment " + target + " of chat " + chat
 						+ ", and assignment " + applied + " was already applied to the CRM", output);
 				return;
 			}
+			if (agent == null) {
+				result[0] = noAgent(output, "the chat is unassigned");
+				markApplied(context, chat, target, output);
+				return;
+			}
 			try {
-				result[0] = apply(crm, context, phone, email, output);
+				result[0] = apply(crm, context, phone, agent, output);
 			}
 			catch (InterruptedException e) {
 				interrupted[0] = e;
@@ -168,24 +192,49 @@ class CrmOwnerAction implements StepAction {
 				return;
 			}
 			if (result[0].succeeded()) {
-				jdbc.sql("""
-						UPDATE crm_owner_sync SET last_sequence = :sequence, owner_id = :owner, record_id = :record,
-						    updated_at = :now
-						WHERE bot_id = :bot AND step_id = :step AND chat_id = :chat""")
-					.param("sequence", sequence)
-					.param("owner", output.path("ownerId").asString(null))
-					.param("record", output.path("recordId").asString(null))
-					.param("now", SqlValues.timestamp(Timestamps.now(clock)))
-					.param("bot", context.botId().value())
-					.param("step", context.stepId())
-					.param("chat", chat)
-					.update();
+				markApplied(context, chat, target, output);
 			}
 		});
 		if (interrupted[0] != null) {
 			throw interrupted[0];
 		}
 		return result[0];
+	}
+
+	private static Outcome noAgent(ObjectNode output, String why) {
+		output.put("action", "none");
+		return Outcome.succeeded("No agent (" + why + "); the CRM is left as it is", output);
+	}
+
+	/** The chat's assignment now, when {@code chatId} names a chat of the workspace; null otherwise. */
+	private Assignment currentAssignment(Context context, String chatId) {
+		try {
+			Chat chat = chats.get(context.workspace(), new ChatId(chatId), "chatId");
+			String email = chat.assigneeId() == null ? null
+					: team.member(context.workspace(), chat.assigneeId(), "assigneeId").email();
+			return new Assignment(chat.sequence(), email);
+		}
+		catch (HandoffException | IllegalArgumentException notAChat) {
+			return null;
+		}
+	}
+
+	private record Assignment(long sequence, String email) {
+	}
+
+	private void markApplied(Context context, String chat, long sequence, ObjectNode output) {
+		jdbc.sql("""
+				UPDATE crm_owner_sync SET last_sequence = :sequence, owner_id = coalesce(:owner, owner_id),
+				    record_id = coalesce(:record, record_id), updated_at = :now
+				WHERE bot_id = :bot AND step_id = :step AND chat_id = :chat""")
+			.param("sequence", sequence)
+			.param("owner", output.path("ownerId").asString(null))
+			.param("record", output.path("recordId").asString(null))
+			.param("now", SqlValues.timestamp(Timestamps.now(clock)))
+			.param("bot", context.botId().value())
+			.param("step", context.stepId())
+			.param("chat", chat)
+			.update();
 	}
 
 	private Outcome apply(Crm crm, Context context, String phone, String email, ObjectNode output)
@@ -230,7 +279,7 @@ class CrmOwnerAction implements StepAction {
 					+ " (" + email + ")", output);
 		}
 		catch (CallFailed e) {
-			return new Outcome(false, e.getMessage(), output);
+			return e.outcome(output);
 		}
 	}
 
@@ -267,14 +316,15 @@ class CrmOwnerAction implements StepAction {
 				Steps.logTries(output, exchange.tries(), json);
 				if (!exchange.ok()) {
 					String excerpt = exchange.body().length() > 300 ? exchange.body().substring(0, 300) + "…" : exchange.body();
-					throw new CallFailed(name() + " " + what + " answered " + exchange.status() + " after "
-							+ exchange.tries().size() + (exchange.tries().size() == 1 ? " try" : " tries") + ": " + excerpt);
+					throw CallFailed.of(name() + " " + what + " answered " + exchange.status() + " after "
+							+ exchange.tries().size() + (exchange.tries().size() == 1 ? " try" : " tries") + ": " + excerpt,
+							exchange);
 				}
 				return exchange.body().isBlank() ? json.nullNode() : json.readTree(exchange.body());
 			}
 			catch (OutboundHttp.Failed e) {
 				Steps.logTries(output, e.tries(), json);
-				throw new CallFailed(name() + " " + what + " failed: " + e.getMessage());
+				throw CallFailed.of(name() + " " + what + " failed: " + e.getMessage(), e);
 			}
 			catch (tools.jackson.core.JacksonException e) {
 				throw new CallFailed(name() + " " + what + " answered something that is not JSON");

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import okhttp3.FormBody;
 import okhttp3.Request;
@@ -32,6 +33,7 @@ class GoogleTokens {
 	private final JsonMapper json;
 	private final Clock clock;
 	private final Map<String, Token> cache = new ConcurrentHashMap<>();
+	private final Map<String, ReentrantLock> fetching = new ConcurrentHashMap<>();
 
 	GoogleTokens(OutboundHttp http, JsonMapper json, Clock clock) {
 		this.http = http;
@@ -46,11 +48,32 @@ class GoogleTokens {
 	String token(ConnectionService.Resolved connection, ObjectNode output)
 			throws CallFailed, InterruptedException {
 		String fingerprint = Integer.toHexString(connection.secret("privateKey").hashCode());
-		Token cached = cache.get(connection.id());
-		Instant now = clock.instant();
-		if (cached != null && cached.keyFingerprint().equals(fingerprint) && cached.expires().isAfter(now.plusSeconds(60))) {
-			return cached.value();
+		String valid = cached(connection, fingerprint);
+		if (valid != null) {
+			return valid;
 		}
+		// Runs that start together share one exchange rather than each fetch a token.
+		ReentrantLock lock = fetching.computeIfAbsent(connection.id(), id -> new ReentrantLock());
+		lock.lockInterruptibly();
+		try {
+			valid = cached(connection, fingerprint);
+			return valid != null ? valid : fetch(connection, fingerprint, output);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	private String cached(ConnectionService.Resolved connection, String fingerprint) {
+		Token cached = cache.get(connection.id());
+		boolean fresh = cached != null && cached.keyFingerprint().equals(fingerprint)
+				&& cached.expires().isAfter(clock.instant().plusSeconds(60));
+		return fresh ? cached.value() : null;
+	}
+
+	private String fetch(ConnectionService.Resolved connection, String fingerprint, ObjectNode output)
+			throws CallFailed, InterruptedException {
+		Instant now = clock.instant();
 		String assertion = assertion(connection, now);
 		Request request = new Request.Builder().url(connection.setting("tokenUri"))
 			.post(new FormBody.Builder().add("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
@@ -61,8 +84,8 @@ class GoogleTokens {
 			OutboundHttp.Exchange exchange = http.call(request);
 			Steps.logTries(output, exchange.tries(), json);
 			if (!exchange.ok()) {
-				throw new CallFailed("Google's token endpoint answered " + exchange.status() + ": "
-						+ (exchange.body().length() > 300 ? exchange.body().substring(0, 300) : exchange.body()));
+				throw CallFailed.of("Google's token endpoint answered " + exchange.status() + ": "
+						+ (exchange.body().length() > 300 ? exchange.body().substring(0, 300) : exchange.body()), exchange);
 			}
 			JsonNode answer = json.readTree(exchange.body());
 			String token = answer.path("access_token").asString(null);
@@ -75,7 +98,7 @@ class GoogleTokens {
 		}
 		catch (OutboundHttp.Failed e) {
 			Steps.logTries(output, e.tries(), json);
-			throw new CallFailed("Google's token endpoint failed: " + e.getMessage());
+			throw CallFailed.of("Google's token endpoint failed: " + e.getMessage(), e);
 		}
 	}
 

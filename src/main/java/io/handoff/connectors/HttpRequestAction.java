@@ -151,13 +151,14 @@ class HttpRequestAction implements StepAction {
 			String summary = method + " " + parsed.host() + parsed.encodedPath() + " → " + exchange.status() + " after "
 					+ exchange.tries().size() + (exchange.tries().size() == 1 ? " try" : " tries");
 			if (!exchange.ok() && config.path("failOnHttpError").asBoolean(true)) {
-				return new Outcome(false, summary, output);
+				return CallFailed.of(summary, exchange).outcome(output);
 			}
 			return Outcome.succeeded(summary, output);
 		}
 		catch (OutboundHttp.Failed e) {
 			Steps.logTries(output, e.tries(), json);
-			return new Outcome(false, method + " " + parsed.host() + parsed.encodedPath() + " failed: " + e.getMessage(), output);
+			return CallFailed.of(method + " " + parsed.host() + parsed.encodedPath() + " failed: " + e.getMessage(), e)
+				.outcome(output);
 		}
 	}
 

@@ -49,20 +49,39 @@ class OutboundHttp {
 		boolean ok() {
 			return status >= 200 && status < 300;
 		}
+
+		/** A 429 or 5xx: the other side may answer later, so a run waits and tries again rather than fail. */
+		boolean transientFailure() {
+			return status == 429 || status >= 500;
+		}
+
+		/** What the other side asked for with {@code Retry-After}, or null. */
+		Duration retryAfter() {
+			return GuardedHttp.retryAfter(headers.get("Retry-After"), Instant.now());
+		}
 	}
 
-	/** The call failed for good (a blocked address, or every try failed transiently). */
+	/**
+	 * The call failed without an answer: a blocked address or an unknown host (for good), or every try timed out or
+	 * could not connect ({@link #transientFailure()}: a run waits and tries again later).
+	 */
 	static final class Failed extends Exception {
 
 		private final transient List<Try> tries;
+		private final boolean transientFailure;
 
-		Failed(String message, List<Try> tries) {
+		Failed(String message, List<Try> tries, boolean transientFailure) {
 			super(message, null, false, false);
 			this.tries = List.copyOf(tries);
+			this.transientFailure = transientFailure;
 		}
 
 		List<Try> tries() {
 			return tries;
+		}
+
+		boolean transientFailure() {
+			return transientFailure;
 		}
 	}
 
@@ -102,10 +121,10 @@ class OutboundHttp {
 				long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 				tries.add(new Try(request.method(), redacted(request), null, describe(e), ms, at));
 				if (e instanceof UrlGuard.BlockedAddressException || e instanceof UnknownHostException) {
-					throw new Failed(describe(e), tries);
+					throw new Failed(describe(e), tries, false);
 				}
 				if (attempt >= properties.maxTries()) {
-					throw new Failed(describe(e) + " (after " + attempt + " tries)", tries);
+					throw new Failed(describe(e) + " (after " + attempt + " tries)", tries, true);
 				}
 				wait = backoff(attempt);
 			}

@@ -99,18 +99,18 @@ class SheetsAppendAction implements StepAction {
 			output.put("status", exchange.status());
 			output.set("response", Steps.body(exchange.body(), json));
 			if (!exchange.ok()) {
-				return new Outcome(false, "Google Sheets answered " + exchange.status() + " after " + exchange.tries().size()
-						+ " tries", output);
+				return CallFailed.of("Google Sheets answered " + exchange.status() + " after " + exchange.tries().size()
+						+ " tries", exchange).outcome(output);
 			}
 			return Outcome.succeeded("Appended a row to " + output.path("response").path("updates").path("updatedRange")
 				.asString(config.path("range").asString()), output);
 		}
 		catch (CallFailed e) {
-			return new Outcome(false, e.getMessage(), output);
+			return e.outcome(output);
 		}
 		catch (OutboundHttp.Failed e) {
 			Steps.logTries(output, e.tries(), json);
-			return new Outcome(false, "Google Sheets failed: " + e.getMessage(), output);
+			return CallFailed.of("Google Sheets failed: " + e.getMessage(), e).outcome(output);
 		}
 	}
 }

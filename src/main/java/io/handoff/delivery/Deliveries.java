@@ -102,7 +102,7 @@ class Deliveries {
 
 	/** A delivery this node holds a lease on, with what it needs to send it. */
 	record Claimed(DeliveryId id, WorkspaceId workspace, String endpointId, String eventId, String eventType,
-			String chatId, int attempts, boolean manual, String payload) {
+			String chatId, int attempts, boolean manual, boolean ordered, String payload) {
 	}
 
 	/**
@@ -160,7 +160,7 @@ class Deliveries {
 				FROM chosen c, events ev
 				WHERE d.id = c.id AND ev.id = d.event_id
 				RETURNING d.id, d.workspace_id, d.endpoint_id, d.event_id, d.event_type, d.chat_id, d.attempts,
-				          d.manual, ev.payload
+				          d.manual, d.ordered, ev.payload
 				""")
 			.param("node", node)
 			.param("now", SqlValues.timestamp(now))
@@ -172,7 +172,8 @@ class Deliveries {
 			.param("batch", batch)
 			.query((rs, n) -> new Claimed(new DeliveryId(rs.getString("id")), new WorkspaceId(rs.getString("workspace_id")),
 					rs.getString("endpoint_id"), rs.getString("event_id"), rs.getString("event_type"),
-					rs.getString("chat_id"), rs.getInt("attempts"), rs.getBoolean("manual"), rs.getString("payload")))
+					rs.getString("chat_id"), rs.getInt("attempts"), rs.getBoolean("manual"), rs.getBoolean("ordered"),
+					rs.getString("payload")))
 			.list();
 	}
 
@@ -180,6 +181,17 @@ class Deliveries {
 	void lease(DeliveryId id, String node, Instant until) {
 		jdbc.sql("UPDATE deliveries SET lease_owner = :node, lease_expires_at = :until WHERE id = :id")
 			.param("id", id.value())
+			.param("node", node)
+			.param("until", SqlValues.timestamp(until))
+			.update();
+	}
+
+	/** The heartbeat: extends the lease of every delivery this node is sending. */
+	void renewLeases(String node, Instant until) {
+		jdbc.sql("""
+				UPDATE deliveries SET lease_expires_at = :until
+				WHERE status = 'in_flight' AND lease_owner = :node AND lease_expires_at < :until
+				""")
 			.param("node", node)
 			.param("until", SqlValues.timestamp(until))
 			.update();
@@ -321,6 +333,17 @@ class Deliveries {
 			.param("duration", (int) Math.min(Integer.MAX_VALUE, a.durationMs()))
 			.param("node", a.node())
 			.param("startedAt", SqlValues.timestamp(a.startedAt()))
+			.update();
+	}
+
+	/** Makes every delivery of the endpoint that waits for a later try due now; answers how many. */
+	int bringForward(String endpointId, Instant now) {
+		return jdbc.sql("""
+				UPDATE deliveries SET next_attempt_at = :now, updated_at = :now, version = version + 1
+				WHERE endpoint_id = :endpoint AND status = 'pending' AND next_attempt_at > :now
+				""")
+			.param("endpoint", endpointId)
+			.param("now", SqlValues.timestamp(now))
 			.update();
 	}
 

@@ -17,9 +17,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize deliveries claimed at once
  * @param perEndpointConcurrency requests in flight to one endpoint from this node
  * @param maxInFlight requests in flight from this node in all
- * @param lease how long a claim holds before another node may take the delivery over
+ * @param lease how long a claim holds without its node's heartbeat; a dead node's deliveries move again within this
+ *        plus {@code leaseCheckInterval}
  * @param pollInterval the longest a dispatcher sleeps without a notification
- * @param leaseCheckInterval how often expired leases are released
+ * @param leaseCheckInterval how often leases are renewed and expired ones released
  * @param retention how long attempts, finished deliveries and their events are kept
  * @param retentionBatch rows deleted per statement, so retention never holds long locks
  * @param retentionInterval how often retention runs
@@ -30,7 +31,7 @@ public record DeliveryProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("0.2") double jitter, @DefaultValue("1h") Duration retryAfterCap,
 		@DefaultValue("5d") Duration disableAfter, @DefaultValue("200") int batchSize,
 		@DefaultValue("16") int perEndpointConcurrency, @DefaultValue("2000") int maxInFlight,
-		@DefaultValue("60s") Duration lease, @DefaultValue("1s") Duration pollInterval,
+		@DefaultValue("15s") Duration lease, @DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("5s") Duration leaseCheckInterval, @DefaultValue("30d") Duration retention,
 		@DefaultValue("1000") int retentionBatch, @DefaultValue("1h") Duration retentionInterval) {
 }

@@ -131,7 +131,7 @@ public class DeliveryService {
 					event.id().value(), event.type().wire(), null, null, false, true), Delivery.Status.IN_FLIGHT, now);
 			deliveries.lease(id, node, now.plusSeconds(60));
 			return new Deliveries.Claimed(id, caller.workspaceId(), endpointId.value(), event.id().value(),
-					event.type().wire(), null, 0, true, event.payload());
+					event.type().wire(), null, 0, true, false, event.payload());
 		});
 		WebhookSender.Outcome outcome = sender.send(endpoint.target(), claimed.eventId(), claimed.payload());
 		transactions.executeWithoutResult(status -> {
@@ -139,6 +139,10 @@ public class DeliveryService {
 			deliveries.finish(claimed.id(), node,
 					outcome.succeeded() ? Delivery.Status.SUCCEEDED : Delivery.Status.FAILED, 1, null,
 					worker.kind(outcome), outcome.status(), Timestamps.now(clock));
+			if (outcome.succeeded()) {
+				// A test send that succeeds after the receiver was fixed is its recovery too.
+				worker.answered(endpointId, Timestamps.now(clock));
+			}
 		});
 		return new TestResult(claimed.id(), outcome);
 	}

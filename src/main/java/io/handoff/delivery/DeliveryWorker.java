@@ -146,11 +146,27 @@ class DeliveryWorker {
 				healthy.add(succeeded.get(i).endpoint().id());
 			}
 		}
-		healthy.forEach(webhooks::recordSuccess);
+		healthy.forEach(endpoint -> answered(endpoint, now));
 		for (Sent sent : batch) {
 			if (!sent.outcome().succeeded()) {
 				recordFailure(sent, now);
 			}
+		}
+	}
+
+	/**
+	 * The endpoint answered with a success (a delivery or a test send). When it had been failing, what waits for a
+	 * retry is due now, so a receiver that comes back gets its backlog at once rather than over the retry schedule's
+	 * hours. Claims still keep the endpoint's concurrency and send each ordered chat's head first.
+	 */
+	void answered(EndpointId endpoint, Instant now) {
+		if (!webhooks.recordSuccess(endpoint)) {
+			return;
+		}
+		int due = deliveries.bringForward(endpoint.value(), now);
+		if (due > 0) {
+			log.info("Webhook endpoint {} answers again; {} deliveries waiting for a retry are due now", endpoint, due);
+			deliveries.notifyDispatchers();
 		}
 	}
 

@@ -3,16 +3,15 @@ package io.handoff.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,18 +19,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.handoff.platform.LeasedQueueWorker;
 import io.handoff.platform.NodeId;
 import io.handoff.platform.Notifications;
 import io.handoff.platform.Timestamps;
 
 /**
- * Takes due deliveries from the queue and sends each on its own virtual thread. Any number of nodes run one each on
- * the same database without a coordinator: claims skip rows other nodes hold, leases that run out are taken over.
- * A {@code LISTEN} connection wakes the loop the moment a transaction that created deliveries commits; otherwise it
- * sleeps until the next delivery is due (at most the poll interval).
+ * Takes due deliveries from the queue and sends each on its own virtual thread, through the shared
+ * {@link LeasedQueueWorker}. On top of it, this keeps each endpoint's requests in flight within its window, and
+ * claims again at once when an ordered chat's event is done, so the chat's next one goes without waiting for a poll.
  */
 @Component
-class Dispatcher implements SmartLifecycle {
+class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.Claimed> {
 
 	private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -40,19 +39,11 @@ class Dispatcher implements SmartLifecycle {
 	private final Retention retention;
 	private final DeliveryMetrics metrics;
 	private final DeliveryProperties properties;
-	private final Notifications notifications;
 	private final Clock clock;
 	private final String node;
-
+	private final LeasedQueueWorker<Deliveries.Claimed> queue;
 	private final Map<String, AtomicInteger> inFlightByEndpoint = new ConcurrentHashMap<>();
-	private final AtomicInteger inFlight = new AtomicInteger();
-	private final ReentrantLock lock = new ReentrantLock();
-	private final Condition wake = lock.newCondition();
-	private boolean woken;
-	private volatile boolean running;
-	private ExecutorService senders;
 	private ScheduledExecutorService housekeeping;
-	private Thread loop;
 
 	Dispatcher(Deliveries deliveries, DeliveryWorker worker, Retention retention, DeliveryMetrics metrics,
 			DeliveryProperties properties, Notifications notifications, Clock clock, NodeId node) {
@@ -61,9 +52,11 @@ class Dispatcher implements SmartLifecycle {
 		this.retention = retention;
 		this.metrics = metrics;
 		this.properties = properties;
-		this.notifications = notifications;
 		this.clock = clock;
 		this.node = node.value();
+		this.queue = new LeasedQueueWorker<>(this, new LeasedQueueWorker.Settings("dispatch", Deliveries.CHANNEL,
+				properties.maxInFlight(), properties.lease(), properties.pollInterval(), properties.leaseCheckInterval()),
+				notifications, clock);
 	}
 
 	@Override
@@ -72,12 +65,9 @@ class Dispatcher implements SmartLifecycle {
 			log.info("Delivery dispatcher disabled on this node");
 			return;
 		}
-		running = true;
-		notifications.listen(Deliveries.CHANNEL, payload -> wakeUp());
-		senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("handoff-send-", 0).factory());
-		housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("handoff-housekeeping").daemon().factory());
-		housekeeping.scheduleWithFixedDelay(() -> quietly("release expired leases", this::releaseExpiredLeases), 0,
-				properties.leaseCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+		queue.start();
+		housekeeping = Executors.newSingleThreadScheduledExecutor(
+				Thread.ofPlatform().name("handoff-housekeeping").daemon().factory());
 		housekeeping.scheduleWithFixedDelay(() -> quietly("retention", retention::run),
 				properties.retentionInterval().toMillis(), properties.retentionInterval().toMillis(),
 				TimeUnit.MILLISECONDS);
@@ -87,139 +77,78 @@ class Dispatcher implements SmartLifecycle {
 					metrics.backlog(deliveries.backlog(now), now);
 				}),
 				1, 10, TimeUnit.SECONDS);
-		loop = Thread.ofPlatform().name("handoff-dispatch").daemon().start(this::run);
 		log.info("Delivery dispatcher started as node {}", node);
 	}
 
 	@Override
 	public void stop() {
-		running = false;
-		wakeUp();
-		if (loop == null) {
-			return;
+		if (housekeeping != null) {
+			housekeeping.shutdownNow();
 		}
-		housekeeping.shutdownNow();
-		try {
-			loop.join(Duration.ofSeconds(5));
-			senders.shutdown();
-			// Sends under way finish and are recorded; anything left is picked up again when its lease runs out.
-			senders.awaitTermination(20, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-		}
+		// Sends under way finish and are recorded; anything left is taken over when its lease runs out.
+		queue.stop(Duration.ofSeconds(20));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return running;
+		return queue.isRunning();
 	}
 
-	/** Makes the loop look for due deliveries now, rather than at its next wake-up. */
+	/** Makes the dispatcher look for due deliveries now, rather than at its next wake-up. */
 	void wakeUp() {
-		lock.lock();
-		try {
-			woken = true;
-			wake.signalAll();
-		}
-		finally {
-			lock.unlock();
-		}
+		queue.wakeUp();
 	}
 
-	private void run() {
-		while (running) {
-			try {
-				if (dispatchDue() == 0) {
-					sleepUntilDue();
-				}
-			}
-			catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (RuntimeException e) {
-				log.warn("Dispatching failed; trying again shortly", e);
-				sleep(properties.pollInterval());
-			}
-		}
-	}
-
-	/** Claims what is due and starts sending it; answers how many were claimed. */
-	int dispatchDue() {
-		int room = properties.maxInFlight() - inFlight.get();
-		if (room <= 0) {
-			return 0;
-		}
-		Map<String, Integer> busy = new java.util.HashMap<>();
+	/**
+	 * Claims no more per endpoint than fill its slots given what this node has in flight there; the claim counts an
+	 * endpoint's in-flight requests as busy slots.
+	 */
+	@Override
+	public List<Deliveries.Claimed> claim(int room, Instant now, Instant leaseUntil) {
+		Map<String, Integer> busy = new HashMap<>();
 		inFlightByEndpoint.forEach((endpoint, count) -> {
 			if (count.get() > 0) {
 				busy.put(endpoint, count.get());
 			}
 		});
-		Instant now = Timestamps.now(clock);
-		List<Deliveries.Claimed> claimed = deliveries.claim(node, now, now.plus(properties.lease()),
+		List<Deliveries.Claimed> claimed = deliveries.claim(node, now, leaseUntil,
 				Math.min(room, properties.batchSize()), properties.perEndpointConcurrency(), busy);
-		for (Deliveries.Claimed delivery : claimed) {
-			AtomicInteger endpointCount = inFlightByEndpoint.computeIfAbsent(delivery.endpointId(), k -> new AtomicInteger());
-			endpointCount.incrementAndGet();
-			inFlight.incrementAndGet();
-			senders.execute(() -> {
-				try {
-					worker.process(delivery);
-				}
-				catch (InterruptedException e) {
-					Thread.currentThread().interrupt();
-				}
-				catch (RuntimeException e) {
-					log.error("Delivery {} failed unexpectedly; its lease will expire and it will be retried",
-							delivery.id(), e);
-				}
-				finally {
-					// Claim again once an endpoint that was held back has half its slots free (or the node has room):
-					// claims then come in batches rather than one row per finished request.
-					int half = Math.max(1, properties.perEndpointConcurrency() / 2);
-					boolean endpointFreed = endpointCount.getAndDecrement() == half + 1
-							|| properties.perEndpointConcurrency() == 1;
-					boolean nodeFreed = inFlight.getAndDecrement() == properties.maxInFlight() / 2 + 1;
-					if (endpointFreed || nodeFreed) {
-						wakeUp();
-					}
-				}
-			});
-		}
-		return claimed.size();
+		claimed.forEach(d -> inFlightByEndpoint.computeIfAbsent(d.endpointId(), k -> new AtomicInteger()).incrementAndGet());
+		return claimed;
 	}
 
-	private void sleepUntilDue() throws InterruptedException {
-		Instant now = Timestamps.now(clock);
-		Duration wait = deliveries.nextDue()
-			.map(due -> Duration.between(now, due))
-			.filter(until -> until.compareTo(properties.pollInterval()) < 0)
-			.orElse(properties.pollInterval());
-		if (wait.isNegative() || wait.isZero()) {
-			// Something is due but could not be claimed (held back by ordering or saturation): do not spin.
-			wait = Duration.ofMillis(Math.min(50, properties.pollInterval().toMillis()));
-		}
-		lock.lock();
+	@Override
+	public void process(Deliveries.Claimed delivery) throws InterruptedException {
 		try {
-			long nanos = wait.toNanos();
-			while (!woken && nanos > 0 && running) {
-				nanos = wake.awaitNanos(nanos);
-			}
-			woken = false;
+			worker.process(delivery);
 		}
 		finally {
-			lock.unlock();
+			AtomicInteger endpointCount = inFlightByEndpoint.get(delivery.endpointId());
+			// Claim again once an endpoint that was held back has half its slots free (claims then come in batches
+			// rather than one row per finished request), and when an ordered chat's next event may go.
+			int half = Math.max(1, properties.perEndpointConcurrency() / 2);
+			boolean endpointFreed = endpointCount.getAndDecrement() == half + 1
+					|| properties.perEndpointConcurrency() == 1;
+			boolean chatFreed = delivery.ordered() && delivery.chatId() != null;
+			if (endpointFreed || chatFreed) {
+				queue.wakeUp();
+			}
 		}
 	}
 
-	private void releaseExpiredLeases() {
-		int released = deliveries.releaseExpiredLeases(Timestamps.now(clock));
-		if (released > 0) {
-			log.info("Released {} deliveries whose lease expired", released);
-			wakeUp();
-		}
+	@Override
+	public void renewLeases(Instant until) {
+		deliveries.renewLeases(node, until);
+	}
+
+	@Override
+	public int releaseExpired(Instant now) {
+		return deliveries.releaseExpiredLeases(now);
+	}
+
+	@Override
+	public Optional<Instant> nextDue() {
+		return deliveries.nextDue();
 	}
 
 	private static void quietly(String what, Runnable task) {
@@ -228,15 +157,6 @@ class Dispatcher implements SmartLifecycle {
 		}
 		catch (RuntimeException e) {
 			log.warn("Housekeeping ({}) failed", what, e);
-		}
-	}
-
-	private static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration);
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
 		}
 	}
 }

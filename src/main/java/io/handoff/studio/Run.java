@@ -19,15 +19,20 @@ import tools.jackson.databind.JsonNode;
  * @param variables the mapped values, once taken
  * @param mappingProblems variables that had no value, and why
  * @param steps each step's outcome, in order
- * @param tries how many times a node started it (more than one after a node died mid-run)
+ * @param error why the run failed; for a waiting run, the transient failure it waits out
+ * @param tries how many times a node started it (more than one after a wait, or after a node died mid-run)
+ * @param waits how many times it waited out a transient failure
+ * @param nextTryAt for a waiting run: when it resumes from the step that failed
  */
 public record Run(RunId id, BotId botId, String trigger, Status status, String requestId, RunId rerunOf,
 		String chatId, JsonNode input, Map<String, JsonNode> variables, List<Mapping.Problem> mappingProblems,
-		List<StepLog> steps, String error, int tries, Instant createdAt, Instant startedAt, Instant finishedAt) {
+		List<StepLog> steps, String error, int tries, int waits, Instant nextTryAt, Instant createdAt,
+		Instant startedAt, Instant finishedAt) {
 
+	/** {@code waiting}: a step failed transiently (a 429, a 5xx, a timeout); the run resumes at {@code nextTryAt}. */
 	public enum Status {
-		@JsonProperty("queued") QUEUED, @JsonProperty("running") RUNNING, @JsonProperty("succeeded") SUCCEEDED,
-		@JsonProperty("failed") FAILED
+		@JsonProperty("queued") QUEUED, @JsonProperty("running") RUNNING, @JsonProperty("waiting") WAITING,
+		@JsonProperty("succeeded") SUCCEEDED, @JsonProperty("failed") FAILED
 	}
 
 	/**

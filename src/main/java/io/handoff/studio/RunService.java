@@ -76,6 +76,7 @@ public class RunService {
 		return new Run(r.id(), r.botId(), r.trigger(), r.status(), r.requestId(),
 				r.rerunOf() == null ? null : new RunId(r.rerunOf()), r.chatId(), json.readTree(r.input()), variables,
 				problems, json.readValue(r.steps(), new TypeReference<List<Run.StepLog>>() {
-				}), r.error(), r.tries(), r.createdAt(), r.startedAt(), r.finishedAt());
+				}), r.error(), r.tries(), r.waits(), r.status() == Run.Status.WAITING ? r.nextTryAt() : null,
+				r.createdAt(), r.startedAt(), r.finishedAt());
 	}
 }

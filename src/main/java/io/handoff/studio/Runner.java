@@ -7,10 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -29,50 +25,47 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.handoff.inbox.ChatId;
 import io.handoff.platform.HandoffException;
+import io.handoff.platform.LeasedQueueWorker;
 import io.handoff.platform.NodeId;
 import io.handoff.platform.Notifications;
 import io.handoff.platform.Timestamps;
 
 /**
  * Runs bots. Runs are queued in the database by whoever accepted the trigger; any node claims them under a lease
- * ({@code SKIP LOCKED}), runs the flow's steps in order and saves the log after each step. A run whose node dies is
+ * through the shared {@link LeasedQueueWorker}, runs the flow's steps in order and saves the log after each step. A run whose node dies is
  * resumed by another node after the lease, from the first step not yet done; steps whose effects are all in the
- * database run in the transaction that records them, so they are never done twice.
+ * database run in the transaction that records them, so they are never done twice. A step that fails transiently (a
+ * CRM answering 429 or 502 after the step's own tries) does not end the run: it waits on
+ * {@code handoff.studio.retry-schedule} and resumes from that step, and fails only when the schedule is spent.
  */
 @Component
-class Runner implements SmartLifecycle {
+class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 
 	private static final Logger log = LoggerFactory.getLogger(Runner.class);
 
 	private final Runs runs;
 	private final Bots bots;
 	private final Map<String, StepAction> actions;
-	private final Notifications notifications;
 	private final TransactionTemplate transactions;
 	private final StudioProperties properties;
 	private final JsonMapper json;
 	private final Clock clock;
 	private final String node;
-	private final Semaphore slots;
-	private final Object signal = new Object();
-	private boolean woken;
-	private volatile boolean running;
-	private ExecutorService workers;
-	private ScheduledExecutorService housekeeping;
-	private Thread loop;
+	private final LeasedQueueWorker<Runs.Stored> queue;
 
 	Runner(Runs runs, Bots bots, List<StepAction> actions, Notifications notifications,
 			TransactionTemplate transactions, StudioProperties properties, JsonMapper json, Clock clock, NodeId node) {
 		this.runs = runs;
 		this.bots = bots;
 		this.actions = actions.stream().collect(Collectors.toMap(StepAction::type, Function.identity()));
-		this.notifications = notifications;
 		this.transactions = transactions;
 		this.properties = properties;
 		this.json = json;
 		this.clock = clock;
 		this.node = node.value();
-		this.slots = new Semaphore(properties.maxConcurrentRuns());
+		this.queue = new LeasedQueueWorker<>(this, new LeasedQueueWorker.Settings("run", Runs.CHANNEL,
+				properties.maxConcurrentRuns(), properties.runLease(), properties.pollInterval(),
+				properties.leaseCheckInterval()), notifications, clock);
 	}
 
 	StepAction action(String type) {
@@ -89,97 +82,46 @@ class Runner implements SmartLifecycle {
 			log.info("Bot runner disabled on this node");
 			return;
 		}
-		running = true;
-		notifications.listen(Runs.CHANNEL, payload -> wakeUp());
-		workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("handoff-run-", 0).factory());
-		housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("handoff-runs-leases").daemon().factory());
-		housekeeping.scheduleWithFixedDelay(this::releaseExpired, 0, 5, TimeUnit.SECONDS);
-		loop = Thread.ofPlatform().name("handoff-runner").daemon().start(this::loop);
+		queue.start();
 	}
 
 	@Override
 	public void stop() {
-		running = false;
-		wakeUp();
-		if (loop == null) {
-			return;
-		}
-		housekeeping.shutdownNow();
-		try {
-			loop.join(Duration.ofSeconds(5));
-			workers.shutdown();
-			workers.awaitTermination(20, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-		}
+		queue.stop(Duration.ofSeconds(20));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return running;
+		return queue.isRunning();
 	}
 
 	void wakeUp() {
-		synchronized (signal) {
-			woken = true;
-			signal.notifyAll();
-		}
+		queue.wakeUp();
 	}
 
-	private void loop() {
-		while (running) {
-			try {
-				int free = slots.availablePermits();
-				int claimed = 0;
-				if (free > 0) {
-					Instant now = Timestamps.now(clock);
-					for (Runs.Stored run : runs.claim(node, now, now.plus(properties.runLease()), free)) {
-						slots.acquireUninterruptibly();
-						claimed++;
-						workers.execute(() -> {
-							try {
-								execute(run);
-							}
-							catch (RuntimeException e) {
-								log.error("Run {} stopped unexpectedly; it resumes when its lease runs out", run.id(), e);
-							}
-							finally {
-								slots.release();
-								wakeUp();
-							}
-						});
-					}
-				}
-				if (claimed == 0 || slots.availablePermits() == 0) {
-					synchronized (signal) {
-						if (!woken) {
-							signal.wait(properties.pollInterval().toMillis());
-						}
-						woken = false;
-					}
-				}
-			}
-			catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (RuntimeException e) {
-				log.warn("Claiming runs failed; trying again shortly", e);
-				sleepQuietly();
-			}
-		}
+	@Override
+	public List<Runs.Stored> claim(int room, Instant now, Instant leaseUntil) {
+		return runs.claim(node, now, leaseUntil, room);
 	}
 
-	private void releaseExpired() {
-		try {
-			if (runs.releaseExpired(Timestamps.now(clock), properties.maxRunTries()) > 0) {
-				wakeUp();
-			}
-		}
-		catch (RuntimeException e) {
-			log.warn("Releasing expired runs failed", e);
-		}
+	@Override
+	public void process(Runs.Stored run) {
+		execute(run);
+	}
+
+	@Override
+	public void renewLeases(Instant until) {
+		runs.renewLeases(node, until);
+	}
+
+	@Override
+	public int releaseExpired(Instant now) {
+		return runs.releaseExpired(now, properties.maxRunTries());
+	}
+
+	@Override
+	public java.util.Optional<Instant> nextDue() {
+		return runs.nextDue();
 	}
 
 	/** Thrown inside a step's transaction when this node lost the run meanwhile, to undo the step. */
@@ -292,14 +234,28 @@ class Runner implements SmartLifecycle {
 				}
 			}
 			if (!outcome.succeeded()) {
-				runs.finish(run.id(), node, Run.Status.FAILED,
-						"Step " + (i + 1) + " (" + (step.name() != null ? step.name() : step.type()) + ") failed: "
-								+ outcome.summary(),
+				String why = "Step " + (i + 1) + " (" + (step.name() != null ? step.name() : step.type()) + ") failed: "
+						+ outcome.summary();
+				if (outcome.transientFailure() && run.waits() < properties.retrySchedule().size()) {
+					Instant next = Timestamps.now(clock).plus(waitBefore(run.waits(), outcome.retryAfter()));
+					runs.waitUntil(run.id(), node, next, why);
+					return;
+				}
+				runs.finish(run.id(), node, Run.Status.FAILED, outcome.transientFailure()
+						? why + " (still failing after " + run.waits() + " waits; the retry schedule is spent)" : why,
 						Timestamps.now(clock));
 				return;
 			}
 		}
 		runs.finish(run.id(), node, Run.Status.SUCCEEDED, null, Timestamps.now(clock));
+	}
+
+	/** The schedule's delay for this wait, ±20%, and never less than what the other side asked for. */
+	private Duration waitBefore(int waits, Duration asked) {
+		Duration scheduled = properties.retrySchedule().get(waits);
+		double jitter = 0.8 + java.util.concurrent.ThreadLocalRandom.current().nextDouble() * 0.4;
+		Duration jittered = Duration.ofMillis((long) (scheduled.toMillis() * jitter));
+		return asked != null && asked.compareTo(jittered) > 0 ? asked : jittered;
 	}
 
 	private static StepAction.Outcome runQuietly(StepAction action, StepAction.Context context) {
@@ -316,14 +272,5 @@ class Runner implements SmartLifecycle {
 		return new Run.StepLog(step.id(), step.type(), step.name(), outcome.succeeded() ? "succeeded" : "failed",
 				outcome.summary(), outcome.output(), started,
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
-	}
-
-	private void sleepQuietly() {
-		try {
-			Thread.sleep(properties.pollInterval());
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-		}
 	}
 }

@@ -31,15 +31,15 @@ class Runs {
 	/** A run row as stored; JSON columns as text. */
 	record Stored(RunId id, WorkspaceId workspace, BotId botId, String trigger, String requestId, String rerunOf,
 			String chatId, String input, Run.Status status, String variables, String steps, String error, int tries,
-			Instant createdAt, Instant startedAt, Instant finishedAt) {
+			int waits, Instant nextTryAt, Instant createdAt, Instant startedAt, Instant finishedAt) {
 	}
 
 	void insert(RunId id, WorkspaceId workspace, BotId bot, String trigger, String requestId, RunId rerunOf,
 			String chatId, String input, Instant now) {
 		jdbc.sql("""
 				INSERT INTO bot_runs (id, workspace_id, bot_id, trigger, request_id, rerun_of, chat_id, input, status,
-				                      created_at)
-				VALUES (:id, :workspace, :bot, :trigger, :request, :rerunOf, :chat, :input, 'queued', :now)
+				                      next_try_at, created_at)
+				VALUES (:id, :workspace, :bot, :trigger, :request, :rerunOf, :chat, :input, 'queued', :now, :now)
 				""")
 			.param("id", id.value())
 			.param("workspace", workspace.value())
@@ -53,13 +53,17 @@ class Runs {
 			.update();
 	}
 
-	/** Takes up to {@code limit} queued runs, oldest first, under this node's lease; other nodes skip them. */
+	/**
+	 * Takes up to {@code limit} due runs (queued, or waiting and due to try again), earliest first, under this node's
+	 * lease; other nodes skip them.
+	 */
 	List<Stored> claim(String node, Instant now, Instant leaseUntil, int limit) {
 		return jdbc.sql("""
 				UPDATE bot_runs r SET status = 'running', lease_owner = :node, lease_expires_at = :until,
-				    tries = r.tries + 1, started_at = coalesce(r.started_at, :now)
-				WHERE r.id IN (SELECT q.id FROM bot_runs q WHERE q.status = 'queued' ORDER BY q.created_at
-				               LIMIT :limit FOR UPDATE SKIP LOCKED)
+				    tries = r.tries + 1, started_at = coalesce(r.started_at, :now), next_try_at = NULL
+				WHERE r.id IN (SELECT q.id FROM bot_runs q
+				               WHERE q.status IN ('queued', 'waiting') AND q.next_try_at <= :now
+				               ORDER BY q.next_try_at LIMIT :limit FOR UPDATE SKIP LOCKED)
 				RETURNING r.*
 				""")
 			.param("node", node)
@@ -68,6 +72,17 @@ class Runs {
 			.param("limit", limit)
 			.query(Runs::map)
 			.list();
+	}
+
+	/** The heartbeat: extends the lease of every run this node is running. */
+	void renewLeases(String node, Instant until) {
+		jdbc.sql("""
+				UPDATE bot_runs SET lease_expires_at = :until
+				WHERE status = 'running' AND lease_owner = :node AND lease_expires_at < :until
+				""")
+			.param("node", node)
+			.param("until", SqlValues.timestamp(until))
+			.update();
 	}
 
 	/** Saves how far a run got; false when this node no longer holds it (its lease ran out and it was taken over). */
@@ -98,17 +113,42 @@ class Runs {
 	}
 
 	/**
+	 * Sets a run that failed transiently aside until {@code at}, when it resumes from the step that failed; false when
+	 * this node no longer holds it.
+	 */
+	boolean waitUntil(RunId id, String node, Instant at, String error) {
+		return jdbc.sql("""
+				UPDATE bot_runs SET status = 'waiting', next_try_at = :at, waits = waits + 1, error = :error,
+				    lease_owner = NULL, lease_expires_at = NULL
+				WHERE id = :id AND status = 'running' AND lease_owner = :node
+				""")
+			.param("id", id.value())
+			.param("node", node)
+			.param("at", SqlValues.timestamp(at))
+			.param("error", error)
+			.update() == 1;
+	}
+
+	/** When the next queued or waiting run falls due. */
+	Optional<Instant> nextDue() {
+		return jdbc.sql("SELECT min(next_try_at) AS due FROM bot_runs WHERE status IN ('queued', 'waiting')")
+			.query((rs, n) -> SqlValues.instant(rs, "due"))
+			.optional();
+	}
+
+	/**
 	 * Puts runs whose node stopped holding them (it died, or hung past the lease) back in the queue, to resume from
-	 * their last finished step; a run that has been started {@code maxTries} times fails instead.
+	 * their last finished step; a run whose node died under it {@code maxTries} times fails instead (claims that
+	 * resumed a waiting run are not counted).
 	 */
 	int releaseExpired(Instant now, int maxTries) {
 		int failed = jdbc.sql("""
 				UPDATE bot_runs SET status = 'failed', finished_at = :now, lease_owner = NULL, lease_expires_at = NULL,
-				    error = 'The run was interrupted ' || tries || ' times (its node stopped) and was given up'
-				WHERE status = 'running' AND lease_expires_at < :now AND tries >= :maxTries
+				    error = 'The run was interrupted ' || (tries - waits) || ' times (its node stopped) and was given up'
+				WHERE status = 'running' AND lease_expires_at < :now AND tries - waits >= :maxTries
 				""").param("now", SqlValues.timestamp(now)).param("maxTries", maxTries).update();
 		return failed + jdbc.sql("""
-				UPDATE bot_runs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL
+				UPDATE bot_runs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, next_try_at = :now
 				WHERE status = 'running' AND lease_expires_at < :now
 				""").param("now", SqlValues.timestamp(now)).update();
 	}
@@ -147,7 +187,8 @@ class Runs {
 				new BotId(rs.getString("bot_id")), rs.getString("trigger"), rs.getString("request_id"),
 				rs.getString("rerun_of"), rs.getString("chat_id"), rs.getString("input"),
 				Run.Status.valueOf(rs.getString("status").toUpperCase()), rs.getString("variables"),
-				rs.getString("steps"), rs.getString("error"), rs.getInt("tries"), SqlValues.instant(rs, "created_at"),
+				rs.getString("steps"), rs.getString("error"), rs.getInt("tries"), rs.getInt("waits"),
+				SqlValues.instant(rs, "next_try_at"), SqlValues.instant(rs, "created_at"),
 				SqlValues.instant(rs, "started_at"), SqlValues.instant(rs, "finished_at"));
 	}
 }

@@ -1,5 +1,6 @@
 package io.handoff.studio;
 
+import java.time.Duration;
 import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
@@ -71,8 +72,14 @@ public interface StepAction {
 	 * @param succeeded whether the step did what it should
 	 * @param summary one line for the run log, e.g. "Assigned chat_… to Priya (round robin)"
 	 * @param output what later steps and the run log may use
+	 * @param retryAfter for a transient failure (429, 5xx, a timeout, a reset, after the step's own tries): the least
+	 *        the run should wait before trying the step again, often zero; null when the failure is final
 	 */
-	record Outcome(boolean succeeded, String summary, JsonNode output) {
+	record Outcome(boolean succeeded, String summary, JsonNode output, Duration retryAfter) {
+
+		public Outcome(boolean succeeded, String summary, JsonNode output) {
+			this(succeeded, summary, output, null);
+		}
 
 		public static Outcome succeeded(String summary, JsonNode output) {
 			return new Outcome(true, summary, output);
@@ -80,6 +87,15 @@ public interface StepAction {
 
 		public static Outcome failed(String summary) {
 			return new Outcome(false, summary, null);
+		}
+
+		/** A failure that may pass: the run waits and tries the step again on its schedule. */
+		public static Outcome failedTransiently(String summary, JsonNode output, Duration retryAfter) {
+			return new Outcome(false, summary, output, retryAfter == null ? Duration.ZERO : retryAfter);
+		}
+
+		public boolean transientFailure() {
+			return !succeeded && retryAfter != null;
 		}
 	}
 }

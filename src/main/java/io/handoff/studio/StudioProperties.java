@@ -1,6 +1,7 @@
 package io.handoff.studio;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -11,8 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param runnerEnabled whether this node runs bots (a node can serve the API and accept hooks only)
  * @param captureWindow how long Capture Response waits for a request
  * @param maxCaptureWait the longest one long-poll for a capture is held open
- * @param runLease how long a node holds a run before another may resume it
+ * @param runLease how long a claim on a run holds without its node's heartbeat; a dead node's runs resume elsewhere
+ *        within this plus {@code leaseCheckInterval}
+ * @param leaseCheckInterval how often leases are renewed and expired ones released
  * @param maxRunTries how many times a run is started (after its nodes died) before it fails
+ * @param retrySchedule how long a run waits after each transient failure of a step before it tries the step again
+ *        (±20%); when every delay is spent the run fails
  * @param maxConcurrentRuns runs in progress at once on this node
  * @param pollInterval the longest the runner sleeps without a notification
  * @param maxSteps steps in one flow
@@ -21,7 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("handoff.studio")
 public record StudioProperties(@DefaultValue("true") boolean runnerEnabled,
 		@DefaultValue("2m") Duration captureWindow, @DefaultValue("60s") Duration maxCaptureWait,
-		@DefaultValue("5m") Duration runLease, @DefaultValue("5") int maxRunTries,
+		@DefaultValue("15s") Duration runLease, @DefaultValue("5s") Duration leaseCheckInterval,
+		@DefaultValue("5") int maxRunTries,
+		@DefaultValue({ "10s", "30s", "2m", "10m", "30m", "1h", "3h", "6h", "12h" }) List<Duration> retrySchedule,
 		@DefaultValue("64") int maxConcurrentRuns, @DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("50") int maxSteps, @DefaultValue("100") int maxVariables) {
 }

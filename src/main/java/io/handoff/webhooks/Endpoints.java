@@ -166,10 +166,11 @@ class Endpoints {
 			.list();
 	}
 
-	void recordSuccess(EndpointId id) {
-		jdbc.sql("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = :id AND failing_since IS NOT NULL")
+	/** Notes a success; answers whether the endpoint had been failing until now. */
+	boolean recordSuccess(EndpointId id) {
+		return jdbc.sql("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = :id AND failing_since IS NOT NULL")
 			.param("id", id.value())
-			.update();
+			.update() == 1;
 	}
 
 	/** Notes a failure and answers when the current run of failures began. */

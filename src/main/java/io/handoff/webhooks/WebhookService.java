@@ -220,10 +220,10 @@ public class WebhookService {
 		return deliveryTarget(stored(caller.workspaceId(), id));
 	}
 
-	/** An attempt succeeded: the endpoint is healthy again. */
+	/** An attempt succeeded: the endpoint is healthy again. Answers whether it had been failing until now. */
 	@Transactional
-	public void recordSuccess(EndpointId id) {
-		endpoints.recordSuccess(id);
+	public boolean recordSuccess(EndpointId id) {
+		return endpoints.recordSuccess(id);
 	}
 
 	/** An attempt failed; answers since when the endpoint has been failing without a success. */

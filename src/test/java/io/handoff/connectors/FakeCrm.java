@@ -8,16 +8,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import okhttp3.HttpUrl;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+
+import io.handoff.support.SocketReceiver;
 
 /**
  * A local stand-in for HubSpot, Zoho CRM and Salesforce that speaks their request and response shapes (paths,
@@ -40,6 +45,7 @@ class FakeCrm extends Dispatcher {
 	final List<String> calls = new CopyOnWriteArrayList<>();
 	final AtomicInteger ids = new AtomicInteger(1000);
 	volatile double failureRate;
+	private java.util.Random chaos;
 	final AtomicInteger rateLimitNext = new AtomicInteger();
 
 	FakeCrm(Kind kind, String token) {
@@ -65,38 +71,94 @@ class FakeCrm extends Dispatcher {
 		};
 	}
 
+	/** A request as the fake reads it, from MockWebServer or from a {@link SocketReceiver}. */
+	record Call(String method, HttpUrl url, Function<String, String> headers, String body) {
+
+		String header(String name) {
+			return headers.apply(name);
+		}
+	}
+
+	/** An answer: {@code reset} drops the connection instead of answering. */
+	record Reply(int code, String retryAfter, String body, boolean reset) {
+	}
+
 	@Override
 	public MockResponse dispatch(RecordedRequest request) {
-		String path = request.getUrl().encodedPath();
-		calls.add(request.getMethod() + " " + path);
+		Reply reply = serve(new Call(request.getMethod(), request.getUrl(), request.getHeaders()::get,
+				request.getBody() == null ? "" : request.getBody().utf8()));
+		if (reply.reset()) {
+			return new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+		}
+		MockResponse.Builder response = new MockResponse.Builder().code(reply.code());
+		if (reply.retryAfter() != null) {
+			response.addHeader("Retry-After", reply.retryAfter());
+		}
+		if (reply.body() != null) {
+			response.addHeader("Content-Type", "application/json;charset=UTF-8").body(reply.body());
+		}
+		return response.build();
+	}
+
+	/** The same fake behind a socket-level receiver (connections closed as real servers close them). */
+	SocketReceiver.Reply serve(SocketReceiver.Received request) {
+		Reply reply = serve(new Call(request.method(), HttpUrl.get("http://crm.test" + request.path()), request::header,
+				request.body()));
+		return new SocketReceiver.Reply(reply.code(), "application/json;charset=UTF-8",
+				reply.body() == null ? "" : reply.body());
+	}
+
+	/** Fails the next calls at this rate, each in one of the ways CRMs fail: 429 with Retry-After, 502, a reset. */
+	void chaos(double rate, long seed) {
+		this.chaos = new java.util.Random(seed);
+		this.failureRate = rate;
+	}
+
+	Reply serve(Call request) {
+		String path = request.url().encodedPath();
+		calls.add(request.method() + " " + path);
 		String expected = switch (kind) {
 			case ZOHO -> "Zoho-oauthtoken " + token;
 			default -> "Bearer " + token;
 		};
-		if (!expected.equals(request.getHeaders().get("Authorization"))) {
+		if (!expected.equals(request.header("Authorization"))) {
 			return json(401, kind == Kind.ZOHO ? "{\"code\":\"INVALID_TOKEN\",\"details\":{},\"message\":\"invalid oauth token\",\"status\":\"error\"}"
 					: "{\"status\":\"error\",\"message\":\"Authentication credentials not found.\",\"category\":\"INVALID_AUTHENTICATION\"}");
 		}
 		if (rateLimitNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-			return new MockResponse.Builder().code(429).addHeader("Retry-After", "1")
-				.addHeader("Content-Type", "application/json")
-				.body("{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\",\"category\":\"RATE_LIMITS\"}")
-				.build();
+			return rateLimited();
 		}
-		if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
-			return json(503, "{\"message\":\"Service Unavailable\"}");
+		if (failureRate > 0) {
+			double roll;
+			synchronized (this) {
+				roll = chaos == null ? ThreadLocalRandom.current().nextDouble() : chaos.nextDouble();
+			}
+			if (roll < failureRate) {
+				if (chaos == null) {
+					return json(503, "{\"message\":\"Service Unavailable\"}");
+				}
+				double kind = roll / failureRate;
+				return kind < 1.0 / 3 ? rateLimited() : kind < 2.0 / 3 ? json(502, "{\"message\":\"Bad Gateway\"}")
+						: new Reply(0, null, null, true);
+			}
 		}
-		String body = request.getBody() == null ? "" : request.getBody().utf8();
+		String body = request.body();
 		return switch (kind) {
-			case HUBSPOT -> hubspot(request.getMethod(), path, request, body);
-			case ZOHO -> zoho(request.getMethod(), path, request, body);
-			case SALESFORCE -> salesforce(request.getMethod(), path, request, body);
+			case HUBSPOT -> hubspot(request.method(), path, request, body);
+			case ZOHO -> zoho(request.method(), path, request, body);
+			case SALESFORCE -> salesforce(request.method(), path, request, body);
 		};
 	}
 
-	private MockResponse hubspot(String method, String path, RecordedRequest request, String body) {
+	private static Reply rateLimited() {
+		return new Reply(429, "1",
+				"{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\",\"category\":\"RATE_LIMITS\"}",
+				false);
+	}
+
+	private Reply hubspot(String method, String path, Call request, String body) {
 		if (method.equals("GET") && path.equals("/crm/v3/owners/")) {
-			String email = request.getUrl().queryParameter("email");
+			String email = request.url().queryParameter("email");
 			ObjectNode answer = JSON.createObjectNode();
 			ArrayNode results = answer.putArray("results");
 			if (users.containsKey(email)) {
@@ -144,9 +206,9 @@ class FakeCrm extends Dispatcher {
 		return json(404, "{\"status\":\"error\",\"message\":\"no route\"}");
 	}
 
-	private MockResponse zoho(String method, String path, RecordedRequest request, String body) {
+	private Reply zoho(String method, String path, Call request, String body) {
 		if (method.equals("GET") && path.equals("/crm/v6/users")) {
-			if (!"ActiveUsers".equals(request.getUrl().queryParameter("type"))) {
+			if (!"ActiveUsers".equals(request.url().queryParameter("type"))) {
 				return json(400, "{\"code\":\"INVALID_DATA\"}");
 			}
 			ObjectNode answer = JSON.createObjectNode();
@@ -156,7 +218,7 @@ class FakeCrm extends Dispatcher {
 			return json(200, answer.toString());
 		}
 		if (method.equals("GET") && path.equals("/crm/v6/Leads/search")) {
-			String phone = request.getUrl().queryParameter("phone");
+			String phone = request.url().queryParameter("phone");
 			ObjectNode answer = JSON.createObjectNode();
 			ArrayNode data = answer.putArray("data");
 			records.forEach((id, r) -> {
@@ -166,7 +228,7 @@ class FakeCrm extends Dispatcher {
 				}
 			});
 			if (data.isEmpty()) {
-				return new MockResponse.Builder().code(204).build();
+				return new Reply(204, null, null, false);
 			}
 			answer.putObject("info").put("count", data.size()).put("more_records", false);
 			return json(200, answer.toString());
@@ -190,10 +252,10 @@ class FakeCrm extends Dispatcher {
 		return json(404, "{\"code\":\"INVALID_URL_PATTERN\",\"status\":\"error\"}");
 	}
 
-	private MockResponse salesforce(String method, String path, RecordedRequest request, String body) {
+	private Reply salesforce(String method, String path, Call request, String body) {
 		String base = "/services/data/v60.0";
 		if (method.equals("GET") && path.equals(base + "/query")) {
-			String soql = request.getUrl().queryParameter("q");
+			String soql = request.url().queryParameter("q");
 			ObjectNode answer = JSON.createObjectNode();
 			ArrayNode list = answer.putArray("records");
 			Matcher email = Pattern.compile("FROM User WHERE Email = '([^']*)'").matcher(soql);
@@ -225,7 +287,7 @@ class FakeCrm extends Dispatcher {
 				return json(404, "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]");
 			}
 			record[1] = JSON.readTree(body).path("OwnerId").asString();
-			return new MockResponse.Builder().code(204).build();
+			return new Reply(204, null, null, false);
 		}
 		if (method.equals("POST") && path.equals(base + "/sobjects/Lead")) {
 			JsonNode fields = JSON.readTree(body);
@@ -238,7 +300,7 @@ class FakeCrm extends Dispatcher {
 		return json(404, "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]");
 	}
 
-	private static MockResponse json(int code, String body) {
-		return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json;charset=UTF-8").body(body).build();
+	private static Reply json(int code, String body) {
+		return new Reply(code, null, body, false);
 	}
 }

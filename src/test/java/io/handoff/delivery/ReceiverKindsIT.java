@@ -29,6 +29,7 @@ import io.handoff.support.Api;
 import io.handoff.support.Await;
 import io.handoff.support.Fixtures;
 import io.handoff.support.IntegrationTest;
+import io.handoff.support.MutableClock;
 import io.handoff.support.SocketReceiver;
 import io.handoff.support.SocketReceiver.Kind;
 
@@ -58,6 +59,9 @@ class ReceiverKindsIT {
 	@Autowired
 	JdbcClient jdbc;
 
+	@Autowired
+	MutableClock clock;
+
 	Fixtures.Workspace ws;
 
 	List<ChatId> chatIds;
@@ -79,6 +83,7 @@ class ReceiverKindsIT {
 		if (receiver != null) {
 			receiver.close();
 		}
+		clock.reset();
 	}
 
 	@ParameterizedTest
@@ -95,7 +100,7 @@ class ReceiverKindsIT {
 				() -> distinctIds("/ordered").size() == ASSIGNMENTS && distinctIds("/any").size() == ASSIGNMENTS);
 		Duration took = Duration.ofNanos(System.nanoTime() - lastAssignment);
 		assertThat(took).as("from the last assignment to the last arrival").isLessThan(Duration.ofSeconds(5));
-		assertInChatOrder("/ordered");
+		assertInChatOrder("/ordered", CHATS);
 		Await.until("every delivery is recorded", () -> succeeded(ordered) + succeeded(unordered) == 2 * ASSIGNMENTS);
 		assertThat(failedTries(ordered, unordered)).as("tries that did not succeed").isZero();
 
@@ -139,6 +144,39 @@ class ReceiverKindsIT {
 		assertThat(receiver.resets()).isEqualTo(2 * CHATS);
 	}
 
+	@Test
+	void aReceiverBackFromAnOutageGetsItsBacklogAtOnce() {
+		receiver = SocketReceiver.start(Kind.KEEP_ALIVE);
+		receiver.down(true);
+		String ordered = endpoint("/ordered", "per_chat");
+		reassign(3 * CHATS);
+		// Each chat's head fails twice and then waits for the schedule's next delay, five minutes.
+		Await.until("every head failed once", () -> countWhere(ordered, "attempts = 1 AND status = 'pending'") == CHATS);
+		clock.advance(Duration.ofSeconds(7));
+		Await.until("and twice", () -> countWhere(ordered, "attempts = 2 AND status = 'pending'") == CHATS);
+		assertThat(countWhere(ordered, "next_attempt_at > now() + interval '3 minutes'")).isEqualTo(CHATS);
+
+		receiver.down(false);
+		// The first success: a chat that had nothing waiting.
+		var newcomer = customers.create(ws.id(), "Newcomer", "+919111099999");
+		chats.assign(ws.id(), chats.open(ws.id(), ws.support().id(), newcomer.id()).id(), ws.john().id(),
+				ChatService.Origin.manual(ws.anita().id(), ws.anita().name()));
+		Await.until("the newcomer's event arrives", () -> distinctIds("/ordered").size() == 1);
+		long firstSuccess = System.nanoTime();
+
+		Await.until("the backlog drains", Duration.ofSeconds(10),
+				() -> distinctIds("/ordered").size() == 3 * CHATS + 1);
+		assertThat(Duration.ofNanos(System.nanoTime() - firstSuccess)).isLessThan(Duration.ofSeconds(10));
+		assertInChatOrder("/ordered", CHATS + 1);
+	}
+
+	private int countWhere(String endpoint, String condition) {
+		return jdbc.sql("SELECT count(*) FROM deliveries WHERE endpoint_id = :e AND " + condition)
+			.param("e", endpoint)
+			.query(Integer.class)
+			.single();
+	}
+
 	private String endpoint(String path, String ordering) {
 		Api.Response created = ws.api().post("/api/v1/webhooks", """
 				{"name": "%s", "url": "%s", "eventTypes": ["chat.assigned"], "ordering": "%s"}"""
@@ -167,7 +205,7 @@ class ReceiverKindsIT {
 	}
 
 	/** Per chat, the first arrival of each event comes in sequence order. */
-	private void assertInChatOrder(String path) {
+	private void assertInChatOrder(String path, int chatCount) {
 		Map<String, List<Long>> byChat = new HashMap<>();
 		Set<String> seen = new LinkedHashSet<>();
 		for (SocketReceiver.Received r : receiver.received()) {
@@ -176,7 +214,7 @@ class ReceiverKindsIT {
 				byChat.computeIfAbsent(data.get("chatId").asString(), k -> new ArrayList<>()).add(data.get("sequence").asLong());
 			}
 		}
-		assertThat(byChat).hasSize(CHATS);
+		assertThat(byChat).hasSize(chatCount);
 		byChat.values().forEach(sequences -> assertThat(sequences).isSorted().doesNotHaveDuplicates());
 	}
 

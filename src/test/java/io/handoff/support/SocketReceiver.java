@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
@@ -44,7 +45,7 @@ public final class SocketReceiver implements AutoCloseable {
 	private final List<Received> received = new CopyOnWriteArrayList<>();
 	private final AtomicInteger connections = new AtomicInteger();
 	private final AtomicInteger resets = new AtomicInteger();
-	private volatile ToIntFunction<Received> responder = r -> 200;
+	private volatile Function<Received, Reply> responder = r -> Reply.of(200);
 	private volatile boolean down;
 
 	private SocketReceiver(Kind kind) throws IOException {
@@ -66,8 +67,21 @@ public final class SocketReceiver implements AutoCloseable {
 		return "http://127.0.0.1:" + server.getLocalPort() + path;
 	}
 
+	/** An answer to send. */
+	public record Reply(int status, String contentType, String body) {
+
+		public static Reply of(int status) {
+			return new Reply(status, "text/plain", "ok");
+		}
+	}
+
 	/** Answers each request with the status this gives. */
-	public void respond(ToIntFunction<Received> responder) {
+	public void respond(ToIntFunction<Received> status) {
+		this.responder = r -> Reply.of(status.applyAsInt(r));
+	}
+
+	/** Answers each request with what this gives. */
+	public void reply(Function<Received, Reply> responder) {
 		this.responder = responder;
 	}
 
@@ -135,13 +149,15 @@ public final class SocketReceiver implements AutoCloseable {
 				byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
 				String[] parts = requestLine.split(" ");
 				Received request = new Received(parts[0], parts[1], headers, new String(body, StandardCharsets.UTF_8));
-				int status = responder.applyAsInt(request);
+				Reply reply = responder.apply(request);
 				received.add(request);
 				boolean closing = kind == Kind.HTTP_1_0 || kind == Kind.CONNECTION_CLOSE;
-				String response = (kind == Kind.HTTP_1_0 ? "HTTP/1.0 " : "HTTP/1.1 ") + status + " Status\r\n"
-						+ "Content-Type: text/plain\r\nContent-Length: 2\r\n"
-						+ (kind == Kind.CONNECTION_CLOSE ? "Connection: close\r\n" : "") + "\r\nok";
-				out.write(response.getBytes(StandardCharsets.US_ASCII));
+				byte[] content = reply.body().getBytes(StandardCharsets.UTF_8);
+				String head = (kind == Kind.HTTP_1_0 ? "HTTP/1.0 " : "HTTP/1.1 ") + reply.status() + " Status\r\n"
+						+ "Content-Type: " + reply.contentType() + "\r\nContent-Length: " + content.length + "\r\n"
+						+ (kind == Kind.CONNECTION_CLOSE ? "Connection: close\r\n" : "") + "\r\n";
+				out.write(head.getBytes(StandardCharsets.US_ASCII));
+				out.write(content);
 				out.flush();
 				if (closing) {
 					socket.shutdownOutput();
