@@ -16,7 +16,7 @@ import io.handoff.webhooks.WebhookSender;
 
 /**
  * Delivery metrics, served at {@code /actuator/prometheus}: attempts by outcome and endpoint, attempt latency as a
- * histogram, and per endpoint the number of due deliveries and the age of the oldest.
+ * histogram, and per endpoint the number of due deliveries, the age of the oldest and this node's window.
  */
 @Component
 class DeliveryMetrics {
@@ -24,6 +24,7 @@ class DeliveryMetrics {
 	private final MeterRegistry registry;
 	private final MultiGauge depth;
 	private final MultiGauge oldestAge;
+	private final MultiGauge windows;
 
 	DeliveryMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -34,6 +35,16 @@ class DeliveryMetrics {
 			.description("How long the oldest due delivery has waited")
 			.baseUnit("seconds")
 			.register(registry);
+		this.windows = MultiGauge.builder("handoff.delivery.window")
+			.description("Requests this node keeps in flight to the endpoint now (its adaptive window)")
+			.register(registry);
+	}
+
+	void windows(java.util.Map<String, Integer> byEndpoint) {
+		windows.register(byEndpoint.entrySet()
+			.stream()
+			.map(e -> MultiGauge.Row.of(Tags.of("endpoint", e.getKey()), e.getValue()))
+			.toList(), true);
 	}
 
 	void attempt(String endpointId, WebhookSender.Outcome outcome) {

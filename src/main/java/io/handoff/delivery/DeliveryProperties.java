@@ -15,7 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfterCap the longest {@code Retry-After} (on 429 and 503) that is honoured as given
  * @param disableAfter how long an endpoint may fail without one success before it is disabled
  * @param batchSize deliveries claimed at once
- * @param perEndpointConcurrency requests in flight to one endpoint from this node
+ * @param perEndpointConcurrency the most requests in flight to one endpoint from this node
+ * @param initialWindow requests in flight to an endpoint at first; the window grows on success and halves on
+ *        timeouts, resets, 429 and 503, within {@code perEndpointConcurrency}
  * @param maxInFlight requests in flight from this node in all
  * @param lease how long a claim holds without its node's heartbeat; a dead node's deliveries move again within this
  *        plus {@code leaseCheckInterval}
@@ -30,8 +32,8 @@ public record DeliveryProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue({ "5s", "5m", "30m", "2h", "5h", "10h", "10h" }) List<Duration> retrySchedule,
 		@DefaultValue("0.2") double jitter, @DefaultValue("1h") Duration retryAfterCap,
 		@DefaultValue("5d") Duration disableAfter, @DefaultValue("200") int batchSize,
-		@DefaultValue("16") int perEndpointConcurrency, @DefaultValue("2000") int maxInFlight,
-		@DefaultValue("15s") Duration lease, @DefaultValue("1s") Duration pollInterval,
-		@DefaultValue("5s") Duration leaseCheckInterval, @DefaultValue("30d") Duration retention,
+		@DefaultValue("16") int perEndpointConcurrency, @DefaultValue("4") int initialWindow, @DefaultValue("2000") int maxInFlight,
+		@DefaultValue("12s") Duration lease, @DefaultValue("1s") Duration pollInterval,
+		@DefaultValue("4s") Duration leaseCheckInterval, @DefaultValue("30d") Duration retention,
 		@DefaultValue("1000") int retentionBatch, @DefaultValue("1h") Duration retentionInterval) {
 }

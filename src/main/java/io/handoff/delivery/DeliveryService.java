@@ -31,12 +31,14 @@ public class DeliveryService {
 	private final WebhookSender sender;
 	private final EventService events;
 	private final DeliveryWorker worker;
+	private final Windows windows;
 	private final TransactionTemplate transactions;
 	private final Clock clock;
 	private final String node;
 
 	DeliveryService(Deliveries deliveries, WebhookService webhooks, WebhookSender sender, EventService events,
-			DeliveryWorker worker, TransactionTemplate transactions, Clock clock, NodeId node) {
+			DeliveryWorker worker, Windows windows, TransactionTemplate transactions, Clock clock, NodeId node) {
+		this.windows = windows;
 		this.deliveries = deliveries;
 		this.webhooks = webhooks;
 		this.sender = sender;
@@ -61,6 +63,19 @@ public class DeliveryService {
 			webhooks.get(caller, filter.endpointId());
 		}
 		return Page.of(deliveries.list(caller.workspaceId(), filter, page), page.limit(), d -> d.id().value());
+	}
+
+	/**
+	 * How many requests this node sends to the endpoint at once now, and the most it would: the window grows while
+	 * the endpoint succeeds and halves on timeouts, resets, 429 and 503.
+	 */
+	public record Concurrency(int window, int limit) {
+	}
+
+	public Concurrency concurrency(Caller caller, EndpointId endpointId) {
+		caller.requireManager();
+		webhooks.get(caller, endpointId);
+		return new Concurrency(windows.of(endpointId.value()), windows.limit());
 	}
 
 	/** One delivery with every attempt, oldest first. */

@@ -103,22 +103,24 @@ class DeliveryWorker {
 		}
 	}
 
-	void process(Deliveries.Claimed claimed) throws InterruptedException {
+	/** Makes the try; answers its outcome, or null when nothing was sent. */
+	WebhookSender.Outcome process(Deliveries.Claimed claimed) throws InterruptedException {
 		Optional<WebhookService.DeliveryTarget> found = targets.get(claimed);
 		if (found.isEmpty()) {
-			return;
+			return null;
 		}
 		WebhookService.DeliveryTarget endpoint = found.get();
 		if (!endpoint.enabled()) {
 			transactions.executeWithoutResult(status -> deliveries.finish(claimed.id(), node, Delivery.Status.FAILED,
 					claimed.attempts(), null, "endpoint_disabled", null, Timestamps.now(clock)));
-			return;
+			return null;
 		}
 		rateLimiter.acquire(claimed.endpointId(), endpoint.rateLimitPerSecond());
 		Instant started = Timestamps.now(clock);
 		WebhookSender.Outcome outcome = sender.send(endpoint.target(), claimed.eventId(), claimed.payload());
 		metrics.attempt(claimed.endpointId(), outcome);
 		recorder.record(new Sent(claimed, endpoint, outcome, started));
+		return outcome;
 	}
 
 	/** A try that was made and waits to be recorded. */

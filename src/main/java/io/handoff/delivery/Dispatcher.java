@@ -23,10 +23,12 @@ import io.handoff.platform.LeasedQueueWorker;
 import io.handoff.platform.NodeId;
 import io.handoff.platform.Notifications;
 import io.handoff.platform.Timestamps;
+import io.handoff.webhooks.WebhookSender;
 
 /**
  * Takes due deliveries from the queue and sends each on its own virtual thread, through the shared
- * {@link LeasedQueueWorker}. On top of it, this keeps each endpoint's requests in flight within its window, and
+ * {@link LeasedQueueWorker}. On top of it, this keeps each endpoint's requests in flight within its adaptive window
+ * ({@link Windows}), and
  * claims again at once when an ordered chat's event is done, so the chat's next one goes without waiting for a poll.
  */
 @Component
@@ -43,11 +45,13 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 	private final String node;
 	private final LeasedQueueWorker<Deliveries.Claimed> queue;
 	private final Map<String, AtomicInteger> inFlightByEndpoint = new ConcurrentHashMap<>();
+	private final Windows windows;
 	private ScheduledExecutorService housekeeping;
 
 	Dispatcher(Deliveries deliveries, DeliveryWorker worker, Retention retention, DeliveryMetrics metrics,
-			DeliveryProperties properties, Notifications notifications, Clock clock, NodeId node) {
+			DeliveryProperties properties, Windows windows, Notifications notifications, Clock clock, NodeId node) {
 		this.deliveries = deliveries;
+		this.windows = windows;
 		this.worker = worker;
 		this.retention = retention;
 		this.metrics = metrics;
@@ -75,6 +79,7 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 				() -> quietly("queue metrics", () -> {
 					Instant now = Timestamps.now(clock);
 					metrics.backlog(deliveries.backlog(now), now);
+					metrics.windows(windows.all());
 				}),
 				1, 10, TimeUnit.SECONDS);
 		log.info("Delivery dispatcher started as node {}", node);
@@ -100,19 +105,18 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 	}
 
 	/**
-	 * Claims no more per endpoint than fill its slots given what this node has in flight there; the claim counts an
-	 * endpoint's in-flight requests as busy slots.
+	 * Claims no more per endpoint than fill its window given what this node has in flight there. The claim gives every
+	 * endpoint the initial window less its busy slots; an endpoint's in-flight requests count as busy, and a window
+	 * wider than the initial one as that many slots fewer busy.
 	 */
 	@Override
 	public List<Deliveries.Claimed> claim(int room, Instant now, Instant leaseUntil) {
 		Map<String, Integer> busy = new HashMap<>();
-		inFlightByEndpoint.forEach((endpoint, count) -> {
-			if (count.get() > 0) {
-				busy.put(endpoint, count.get());
-			}
-		});
+		windows.all().forEach((endpoint, window) -> busy.put(endpoint, windows.initial() - window));
+		inFlightByEndpoint.forEach((endpoint, count) -> busy.merge(endpoint, count.get(), Integer::sum));
+		busy.values().removeIf(n -> n == 0);
 		List<Deliveries.Claimed> claimed = deliveries.claim(node, now, leaseUntil,
-				Math.min(room, properties.batchSize()), properties.perEndpointConcurrency(), busy);
+				Math.min(room, properties.batchSize()), windows.initial(), busy);
 		claimed.forEach(d -> inFlightByEndpoint.computeIfAbsent(d.endpointId(), k -> new AtomicInteger()).incrementAndGet());
 		return claimed;
 	}
@@ -120,15 +124,18 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 	@Override
 	public void process(Deliveries.Claimed delivery) throws InterruptedException {
 		try {
-			worker.process(delivery);
+			WebhookSender.Outcome outcome = worker.process(delivery);
+			if (outcome != null) {
+				windows.record(delivery.endpointId(), outcome);
+			}
 		}
 		finally {
 			AtomicInteger endpointCount = inFlightByEndpoint.get(delivery.endpointId());
-			// Claim again once an endpoint that was held back has half its slots free (claims then come in batches
+			// Claim again once an endpoint that was held back has half its window free (claims then come in batches
 			// rather than one row per finished request), and when an ordered chat's next event may go.
-			int half = Math.max(1, properties.perEndpointConcurrency() / 2);
-			boolean endpointFreed = endpointCount.getAndDecrement() == half + 1
-					|| properties.perEndpointConcurrency() == 1;
+			int window = windows.of(delivery.endpointId());
+			int half = Math.max(1, window / 2);
+			boolean endpointFreed = endpointCount.getAndDecrement() == half + 1 || window == 1;
 			boolean chatFreed = delivery.ordered() && delivery.chatId() != null;
 			if (endpointFreed || chatFreed) {
 				queue.wakeUp();

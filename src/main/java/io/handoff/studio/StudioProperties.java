@@ -26,7 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("handoff.studio")
 public record StudioProperties(@DefaultValue("true") boolean runnerEnabled,
 		@DefaultValue("2m") Duration captureWindow, @DefaultValue("60s") Duration maxCaptureWait,
-		@DefaultValue("15s") Duration runLease, @DefaultValue("5s") Duration leaseCheckInterval,
+		@DefaultValue("12s") Duration runLease, @DefaultValue("4s") Duration leaseCheckInterval,
 		@DefaultValue("5") int maxRunTries,
 		@DefaultValue({ "10s", "30s", "2m", "10m", "30m", "1h", "3h", "6h", "12h" }) List<Duration> retrySchedule,
 		@DefaultValue("64") int maxConcurrentRuns, @DefaultValue("1s") Duration pollInterval,

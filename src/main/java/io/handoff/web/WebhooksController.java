@@ -133,6 +133,7 @@ class WebhooksController {
 			@RequestParam(required = false) Delivery.Status status, @RequestParam(required = false) String after,
 			Model model) {
 		model.addAttribute("endpoint", webhooks.get(caller, id));
+		model.addAttribute("concurrency", deliveries.concurrency(caller, id));
 		Page<Delivery> page = deliveries.list(caller, new DeliveryService.Filter(id, status, null, null, null, null),
 				new PageRequest(20, after));
 		model.addAttribute("deliveries", page);

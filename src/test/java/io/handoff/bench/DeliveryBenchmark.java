@@ -69,7 +69,8 @@ public final class DeliveryBenchmark {
 	public static void main(String[] args) throws Exception {
 		int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
 		int throughputRate = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-		Set<String> scenarios = args.length > 2 ? Set.of(args[2].split(",")) : Set.of("latency", "throughput", "isolation");
+		Set<String> scenarios = args.length > 2 ? Set.of(args[2].split(","))
+				: Set.of("latency", "throughput", "isolation", "per_chat", "closing");
 		Path work = Files.createTempDirectory("handoff-bench");
 		System.err.println("Benchmark files (logs of the node, receivers and PostgreSQL): " + work);
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -135,6 +136,21 @@ public final class DeliveryBenchmark {
 			table("Sustained throughput at " + throughputRate + " assignments/s × 10 endpoints (" + seconds + " s)",
 					throughput, ceiling);
 		}
+		if (scenarios.contains("per_chat")) {
+			// Ten chats reassigned over and over, each chat's events strictly in order at every endpoint: a chat's next
+			// event can only go once its previous one is answered and recorded.
+			Result perChat = run("per-chat", 100, 5, 0, Duration.ofSeconds(seconds), "per_chat", "", chats.subList(0, 10));
+			table("per_chat: 100 assignments/s over 10 busy chats × 5 ordered endpoints (" + seconds + " s)", perChat,
+					ceiling);
+		}
+
+		if (scenarios.contains("closing")) {
+			// The receiver answers "Connection: close" every time, as HTTP/1.0 servers and many small backends do.
+			Result closing = run("closing", 200, 5, 0, Duration.ofSeconds(seconds), "none", "close-", chats);
+			table("A receiver that closes the connection after every response: 200 assignments/s × 5 endpoints ("
+					+ seconds + " s)", closing, ceiling);
+		}
+
 		if (!scenarios.contains("isolation")) {
 			return;
 		}
@@ -176,16 +192,26 @@ public final class DeliveryBenchmark {
 
 	/** One run: subscribe endpoints, offer assignments at {@code rate} for {@code duration}, collect arrivals. */
 	private Result run(String name, int rate, int fast, int slow, Duration duration) throws Exception {
+		return run(name, rate, fast, slow, duration, "none", "", chats);
+	}
+
+	/**
+	 * @param ordering the endpoints' ordering
+	 * @param prefix starts the fast endpoints' path under {@code /fast/}; {@code close-} makes the receiver close
+	 * @param over the chats assignments go to, in turn
+	 */
+	private Result run(String name, int rate, int fast, int slow, Duration duration, String ordering, String prefix,
+			List<String> over) throws Exception {
 		for (String endpoint : endpoints) {
 			api.post("/api/v1/webhooks/" + endpoint + "/disable", null);
 		}
 		endpoints.clear();
 		dump();
 		for (int i = 0; i < fast + slow; i++) {
-			String path = (i < fast ? "/fast/" : "/slow/") + name + "-" + i;
+			String path = (i < fast ? "/fast/" + prefix : "/slow/") + name + "-" + i;
 			Api.Response created = api.post("/api/v1/webhooks", """
-					{"name": "%s", "url": "%s%s", "eventTypes": ["chat.assigned"]}""".formatted(path,
-					i < fast ? receiverBase : slowReceiverBase, path));
+					{"name": "%s", "url": "%s%s", "eventTypes": ["chat.assigned"], "ordering": "%s"}""".formatted(path,
+					i < fast ? receiverBase : slowReceiverBase, path, ordering));
 			if (created.status() != 201) {
 				throw new IllegalStateException(created.toString());
 			}
@@ -204,7 +230,7 @@ public final class DeliveryBenchmark {
 		try (ExecutorService load = Executors.newVirtualThreadPerTaskExecutor()) {
 			for (long i = 0; i < total; i++) {
 				LockSupport.parkNanos(started + i * intervalNanos - System.nanoTime());
-				String chat = chats.get((int) (i % chats.size()));
+				String chat = over.get((int) (i % over.size()));
 				load.execute(() -> assign(chat, returned, failures));
 			}
 		}

@@ -16,7 +16,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A minimal webhook receiver for benchmarks, run in its own JVM so that it does not share Handoff's CPU budget
- * unfairly. {@code POST /fast/*} answers 200 at once, {@code POST /slow/*} after ten seconds. Each request is noted as
+ * unfairly. {@code POST /fast/*} answers 200 at once, {@code POST /slow/*} after ten seconds; a path with
+ * {@code /close-} answers {@code Connection: close} and closes. Each request is noted as
  * {@code path chatId sequence arrivalMicros}; {@code GET /dump} returns the notes and forgets them.
  */
 public final class Receiver {
@@ -52,6 +53,10 @@ public final class Receiver {
 				}
 				if (path.startsWith("/slow/")) {
 					Thread.sleep(10_000);
+				}
+				if (path.contains("/close-")) {
+					// Closes the connection after answering, as HTTP/1.0 servers and many small backends do.
+					exchange.getResponseHeaders().set("Connection", "close");
 				}
 				respond(exchange, 200, "");
 			}

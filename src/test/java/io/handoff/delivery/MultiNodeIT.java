@@ -119,6 +119,38 @@ class MultiNodeIT {
 		assertThat(requests.get()).isEqualTo(delivered.size());
 	}
 
+	@Test
+	void aKilledNodesChatsMoveAgainWithin20Seconds() {
+		receiver.setDispatcher(receiverTaking(2000));
+		try (NodeProcess a = NodeProcess.start("node-a", database, dir, "--handoff.demo=true");
+				NodeProcess b = NodeProcess.start("node-b", database, dir)) {
+			Api api = new Api(a.baseUrl(), a.awaitLog("Demo API key: (hk_\\S+)", Duration.ofSeconds(30)));
+			Api.Response created = api.post("/api/v1/webhooks", """
+					{"name": "Receiver", "url": "%s", "eventTypes": ["chat.assigned"], "ordering": "per_chat"}"""
+				.formatted(receiver.url("/hook")));
+			assertThat(created.status()).as(created.body()).isEqualTo(201);
+			int events = assignRepeatedly(api, 3);
+
+			Await.until("node-a is sending", () -> heldBy("node-a").size() > 0);
+			List<String> held = heldBy("node-a");
+			a.kill();
+			long killed = System.nanoTime();
+
+			Await.until("node-a's deliveries are taken over", Duration.ofSeconds(25),
+					() -> held.stream().noneMatch(heldBy("node-a")::contains));
+			Duration movedAfter = Duration.ofNanos(System.nanoTime() - killed);
+			assertThat(movedAfter).as("from the kill to the takeover").isLessThan(Duration.ofSeconds(20));
+			Await.until("every event is delivered", Duration.ofSeconds(60), () -> delivered.size() == events);
+		}
+	}
+
+	private List<String> heldBy(String node) {
+		List<String> ids = new ArrayList<>();
+		query("SELECT id FROM deliveries WHERE status = 'in_flight' AND lease_owner = '" + node + "'",
+				rs -> ids.add(rs.getString(1)));
+		return ids;
+	}
+
 	private Dispatcher receiverTaking(long millis) {
 		return new Dispatcher() {
 			@Override

@@ -130,6 +130,8 @@ class ConsoleIT {
 			return rows.isEmpty() || !rows.getFirst().getText().contains("succeeded") ? null : rows.getFirst();
 		});
 		Browser.screenshot(browser, "06-webhook-detail");
+		// The endpoint's adaptive window: how many requests go to it at once now, of the most it would get.
+		assertThat(browser.findElement(By.id("concurrency")).getText()).matches("\\d+ of up to 16");
 		delivery.findElement(By.tagName("a")).click();
 		assertThat(browser.findElement(By.cssSelector(".attempt .request-body")).getText()).contains("\"chat.assigned\"")
 			.contains("John Doe");
