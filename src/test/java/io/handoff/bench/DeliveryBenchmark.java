@@ -301,6 +301,16 @@ public final class DeliveryBenchmark {
 					latencies.add(arrival - at);
 				}
 			}
+			if (Boolean.getBoolean("bench.trace")) {
+				// The slowest deliveries with when they arrived: a stall shows as a cluster, a slow path as a spread.
+				notes.stream()
+					.filter(n -> n.startsWith("/fast/") && returned.containsKey(n.split(" ")[1] + " " + n.split(" ")[2]))
+					.sorted(java.util.Comparator.comparingLong((String n) -> Long.parseLong(n.split(" ")[3])
+							- returned.get(n.split(" ")[1] + " " + n.split(" ")[2])).reversed())
+					.limit(25)
+					.forEach(n -> System.err.println("slow: " + n + " latency_us="
+							+ (Long.parseLong(n.split(" ")[3]) - returned.get(n.split(" ")[1] + " " + n.split(" ")[2]))));
+			}
 			Collections.sort(latencies);
 			double window = Math.max(offeredSeconds, (last - first) / 1e6);
 			return new Result(latencies, delivered, expected, offeredSeconds, delivered / window, endpoints, rate,
