@@ -64,3 +64,11 @@ document.addEventListener('submit', e => {
     target.value = isNaN(when) ? input.value : when.toISOString();
   });
 });
+
+// A picker with data-fills copies the chosen option's value into the named field (e.g. a bot's URL into URL).
+document.addEventListener('change', e => {
+  const picker = e.target.closest('[data-fills]');
+  if (picker && picker.value) {
+    document.getElementById(picker.dataset.fills).value = picker.value;
+  }
+});

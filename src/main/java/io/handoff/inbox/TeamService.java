@@ -211,6 +211,10 @@ public class TeamService {
 		if (password == null || password.length() < 12) {
 			throw new HandoffException.InvalidInput("password", "must be at least 12 characters long");
 		}
+		if (password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 72) {
+			// bcrypt reads no further than 72 bytes: a longer password would be cut without the member knowing.
+			throw new HandoffException.InvalidInput("password", "must be at most 72 bytes (72 letters without accents)");
+		}
 		members.setPasswordHash(workspace, id, passwords.encode(password));
 	}
 

@@ -46,6 +46,15 @@ public class UrlGuard {
 	 */
 	public URI check(String field, String url) {
 		URI uri = parse(field, url);
+		String host = hostOf(uri);
+		if (isLiteral(host)) {
+			try {
+				refuseIfBlocked(field, InetAddress.getByName(host));
+			}
+			catch (UnknownHostException e) {
+				throw new HandoffException.InvalidInput(field, "has an invalid address");
+			}
+		}
 		try {
 			for (InetAddress address : resolve(uri.getHost())) {
 				refuseIfBlocked(field, address);
@@ -88,7 +97,12 @@ public class UrlGuard {
 		}
 	}
 
-	private URI parse(String field, String url) {
+	/**
+	 * Checks only that a URL is well formed (scheme, length, no credentials, a host), not where it points.
+	 *
+	 * @throws HandoffException.InvalidInput naming {@code field} when it is not
+	 */
+	public URI parse(String field, String url) {
 		if (url == null || url.isBlank()) {
 			throw new HandoffException.InvalidInput(field, "must not be blank");
 		}
@@ -113,23 +127,16 @@ public class UrlGuard {
 		if (uri.getHost() == null || uri.getHost().isBlank()) {
 			throw new HandoffException.InvalidInput(field, "must name a host");
 		}
-		String host = hostOf(uri);
-		if (isLiteral(host)) {
-			try {
-				refuseIfBlocked(field, InetAddress.getByName(host));
-			}
-			catch (UnknownHostException e) {
-				throw new HandoffException.InvalidInput(field, "has an invalid address");
-			}
-		}
 		return uri;
 	}
 
 	private void refuseIfBlocked(String field, InetAddress address) {
 		String reason = blockedReason(address);
 		if (reason != null) {
-			throw new HandoffException.InvalidInput(field,
-					"must not point at a " + reason + " address (" + address.getHostAddress() + ")");
+			throw new HandoffException.InvalidInput(field, "points at a " + reason + " address ("
+					+ address.getHostAddress() + "), which Handoff does not call, to keep requests away from the inside "
+					+ "of its network. Use a public URL (for a server on your own machine, a tunnel such as ngrok or "
+					+ "cloudflared gives one), or allow the network with the setting handoff.webhooks.allowed-networks");
 		}
 	}
 

@@ -69,7 +69,7 @@ class WebSecurityConfiguration {
 			throws Exception {
 		http.authorizeHttpRequests(auth -> auth
 			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/v3/api-docs",
-					"/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error", "/login", "/webjars/**",
+					"/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error", "/login", "/setup", "/webjars/**",
 					"/console/**", "/favicon.ico")
 			.permitAll()
 			.anyRequest()

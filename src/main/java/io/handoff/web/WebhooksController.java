@@ -19,6 +19,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.handoff.delivery.Delivery;
 import io.handoff.delivery.DeliveryId;
 import io.handoff.delivery.DeliveryService;
+import io.handoff.studio.BotService;
 import io.handoff.events.EventCatalog;
 import io.handoff.inbox.BusinessNumber;
 import io.handoff.inbox.TeamService;
@@ -41,10 +42,13 @@ class WebhooksController {
 
 	private final WebhookService webhooks;
 	private final DeliveryService deliveries;
+	private final BotService bots;
 	private final EventCatalog catalog;
 	private final TeamService team;
 
-	WebhooksController(WebhookService webhooks, DeliveryService deliveries, EventCatalog catalog, TeamService team) {
+	WebhooksController(WebhookService webhooks, DeliveryService deliveries, EventCatalog catalog, TeamService team,
+			BotService bots) {
+		this.bots = bots;
 		this.webhooks = webhooks;
 		this.deliveries = deliveries;
 		this.catalog = catalog;
@@ -83,13 +87,13 @@ class WebhooksController {
 	@PostMapping("/settings/webhooks")
 	String create(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String name,
 			@RequestParam(defaultValue = "") String url, @RequestParam(required = false) List<String> businessNumbers,
-			@RequestParam(required = false) List<String> eventTypes, Model model) {
+			@RequestParam(required = false) List<String> eventTypes, Model model, RedirectAttributes redirect) {
 		Form form = new Form(null, name, url, orEmpty(businessNumbers), orEmpty(eventTypes));
 		try {
 			WebhookService.Created created = webhooks.create(caller, settings(form));
-			model.addAttribute("endpoint", created.endpoint());
-			model.addAttribute("secret", created.secret());
-			return "webhooks/created";
+			// Post/Redirect/Get: reloading the page that says "active" must not create the webhook again.
+			redirect.addFlashAttribute("secret", created.secret());
+			return "redirect:/settings/webhooks/" + created.endpoint().id().value() + "/created";
 		}
 		catch (HandoffException e) {
 			if (e instanceof io.handoff.platform.Caller.Forbidden) {
@@ -98,6 +102,13 @@ class WebhooksController {
 			form(caller, model, form, Map.of(e.field() == null ? "form" : e.field(), e.getMessage()));
 			return "webhooks/form";
 		}
+	}
+
+	/** The page after New Webhook: the secret in full, once (a reload shows the page without it). */
+	@GetMapping("/settings/webhooks/{id}/created")
+	String created(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id, Model model) {
+		model.addAttribute("endpoint", webhooks.get(caller, id));
+		return "webhooks/created";
 	}
 
 	@GetMapping("/settings/webhooks/{id}/edit")
@@ -209,6 +220,9 @@ class WebhooksController {
 		model.addAttribute("numbers", numbers);
 		model.addAttribute("events", events.values());
 		model.addAttribute("errors", errors);
+		model.addAttribute("bots", bots.list(caller, new PageRequest(200, null)).data().stream()
+			.filter(b -> b.trigger().hookUrl() != null)
+			.toList());
 	}
 
 	private static EndpointSettings settings(Form form) {

@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -43,13 +44,16 @@ public class WebhookSender {
 	private static final MediaType FORM = MediaType.get("application/x-www-form-urlencoded");
 
 	private final GuardedHttp http;
+	private final List<LocalHooks> localHooks;
 	private final Duration timeout;
 	private final JsonMapper json;
 	private final Clock clock;
 	private final int excerptBytes;
 
-	WebhookSender(GuardedHttp http, WebhookProperties properties, JsonMapper json, Clock clock) {
+	WebhookSender(GuardedHttp http, List<LocalHooks> localHooks, WebhookProperties properties, JsonMapper json,
+			Clock clock) {
 		this.http = http;
+		this.localHooks = localHooks;
 		this.json = json;
 		this.clock = clock;
 		this.timeout = properties.responseTimeout();
@@ -123,6 +127,10 @@ public class WebhookSender {
 		SentRequest sent = new SentRequest("POST", target.url(), logged, body);
 
 		long started = System.nanoTime();
+		Outcome local = sendToOwnBot(target.url(), headers, bytes, sent, started);
+		if (local != null) {
+			return local;
+		}
 		try {
 			Request.Builder request = new Request.Builder().url(target.url())
 				.post(RequestBody.create(bytes, target.format() == Endpoint.BodyFormat.FORM ? FORM : JSON));
@@ -138,6 +146,31 @@ public class WebhookSender {
 		catch (IOException | IllegalArgumentException e) {
 			return new Outcome(classify(e), null, elapsed(started), Map.of(), null, describe(e), sent);
 		}
+	}
+
+	/**
+	 * A bot of this instance gets the request in-process, signed and logged like any other; null when the URL is not
+	 * one of this instance's hooks.
+	 */
+	private Outcome sendToOwnBot(String url, Map<String, String> headers, byte[] body, SentRequest sent, long started) {
+		URI uri;
+		try {
+			uri = URI.create(url);
+		}
+		catch (IllegalArgumentException e) {
+			return null;
+		}
+		Map<String, List<String>> multi = new LinkedHashMap<>();
+		headers.forEach((name, value) -> multi.put(name.toLowerCase(java.util.Locale.ROOT), List.of(value)));
+		for (LocalHooks hooks : localHooks) {
+			var reply = hooks.deliver(uri, multi, headers.get("content-type"), body);
+			if (reply.isPresent()) {
+				int status = reply.get().status();
+				return new Outcome(status >= 200 && status < 300 ? OutcomeKind.SUCCESS : OutcomeKind.HTTP_ERROR, status,
+						elapsed(started), Map.of("content-type", "application/json"), reply.get().body(), null, sent);
+			}
+		}
+		return null;
 	}
 
 	static OutcomeKind classify(Exception e) {

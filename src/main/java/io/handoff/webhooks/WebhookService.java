@@ -46,15 +46,17 @@ public class WebhookService {
 	private final Endpoints endpoints;
 	private final TeamService team;
 	private final UrlGuard guard;
+	private final List<LocalHooks> localHooks;
 	private final SecretBox box;
 	private final WebhookProperties properties;
 	private final JsonMapper json;
 	private final ApplicationEventPublisher publisher;
 	private final Clock clock;
 
-	WebhookService(Endpoints endpoints, TeamService team, UrlGuard guard, SecretBox box,
+	WebhookService(Endpoints endpoints, TeamService team, UrlGuard guard, List<LocalHooks> localHooks, SecretBox box,
 			WebhookProperties properties, JsonMapper json, ApplicationEventPublisher publisher, Clock clock) {
 		this.endpoints = endpoints;
+		this.localHooks = localHooks;
 		this.team = team;
 		this.guard = guard;
 		this.box = box;
@@ -62,6 +64,18 @@ public class WebhookService {
 		this.json = json;
 		this.publisher = publisher;
 		this.clock = clock;
+	}
+
+	/**
+	 * The URL as stored. One of the workspace's own Bot Studio hooks on this instance is taken as it is (it is
+	 * delivered to in-process, so the guard has nothing to protect); anything else must pass the URL guard.
+	 */
+	private String url(WorkspaceId workspace, String url) {
+		java.net.URI parsed = guard.parse("url", url);
+		if (localHooks.stream().anyMatch(hooks -> hooks.isLocal(workspace, parsed))) {
+			return parsed.toString();
+		}
+		return guard.check("url", url).toString();
 	}
 
 	/** A new endpoint and its signing secret, which the creator sees here and later only on an explicit reveal. */
@@ -91,7 +105,7 @@ public class WebhookService {
 		EndpointSettings.Auth auth = settings.auth() == null
 				? new EndpointSettings.Auth(Endpoint.AuthType.NONE, null, null, null) : settings.auth();
 		StoredEndpoint stored = new StoredEndpoint(id, workspace, name(settings.name()),
-				guard.check("url", settings.url()).toString(), numbers.isEmpty(), numbers,
+				url(workspace, settings.url()), numbers.isEmpty(), numbers,
 				eventTypes(settings.eventTypes()), sealHeaders(id, Headers.validate(settings.headers())), auth.type(),
 				username(auth), sealAuth(id, auth), or(settings.bodyFormat(), Endpoint.BodyFormat.JSON),
 				or(settings.ordering(), Endpoint.Ordering.NONE), rateLimit(settings.rateLimitPerSecond()),
@@ -111,7 +125,7 @@ public class WebhookService {
 		EndpointSettings.Auth auth = settings.auth();
 		StoredEndpoint updated = new StoredEndpoint(id, current.workspaceId(),
 				settings.name() == null ? current.name() : name(settings.name()),
-				settings.url() == null ? current.url() : guard.check("url", settings.url()).toString(), all, numbers,
+				settings.url() == null ? current.url() : url(caller.workspaceId(), settings.url()), all, numbers,
 				settings.eventTypes() == null ? current.eventTypes() : eventTypes(settings.eventTypes()),
 				settings.headers() == null ? current.headersEnc()
 						: sealHeaders(id, Headers.validate(settings.headers())),

@@ -30,6 +30,12 @@ public final class NodeProcess implements AutoCloseable {
 	}
 
 	public static NodeProcess start(String name, String jdbcUrl, Path workDir, String... extraArguments) {
+		return startWithEnvironment(name, jdbcUrl, workDir, java.util.Map.of(), extraArguments);
+	}
+
+	/** A node with these environment variables set, as an install script would set them. */
+	public static NodeProcess startWithEnvironment(String name, String jdbcUrl, Path workDir,
+			java.util.Map<String, String> environment, String... extraArguments) {
 		try {
 			int port = freePort();
 			Files.createDirectories(workDir);
@@ -39,9 +45,15 @@ public final class NodeProcess implements AutoCloseable {
 					"--spring.datasource.url=" + jdbcUrl, "--server.port=" + port,
 					"--handoff.data-dir=" + workDir.resolve(name + "-data"),
 					"--handoff.secrets.key=dGVzdC1rZXktZm9yLWhhbmRvZmYtdGVzdHMtMzJieXQ=",
-					"--handoff.webhooks.allowed-networks=127.0.0.0/8,::1/128", "--handoff.node-id=" + name));
+					"--handoff.node-id=" + name));
+			// Receivers in tests listen on this machine; a test that wants the guard as shipped says so.
+			if (java.util.Arrays.stream(extraArguments).noneMatch(a -> a.startsWith("--handoff.webhooks.allowed-networks"))) {
+				command.add("--handoff.webhooks.allowed-networks=127.0.0.0/8,::1/128");
+			}
 			command.addAll(List.of(extraArguments));
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			NodeProcess node = new NodeProcess(name, process, log, port);
 			node.awaitLog("Handoff is running at", Duration.ofSeconds(90));
 			return node;
