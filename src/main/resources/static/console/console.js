@@ -72,3 +72,12 @@ document.addEventListener('change', e => {
     document.getElementById(picker.dataset.fills).value = picker.value;
   }
 });
+
+// Forms with data-confirm ask first (deletes, regenerating a URL, revoking a key); htmx buttons use hx-confirm.
+document.addEventListener('submit', e => {
+  const question = e.target.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    e.preventDefault();
+    e.stopImmediatePropagation();
+  }
+}, true);

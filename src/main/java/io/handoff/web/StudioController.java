@@ -296,7 +296,89 @@ class StudioController {
 		}
 		model.addAttribute("sample", sample);
 		model.addAttribute("runs", runs.list(caller, id, null, new PageRequest(20, null)));
-		model.addAttribute("members", team.members(caller.workspaceId(), null, new PageRequest(200, null)).data());
-		model.addAttribute("connections", connections.list(caller, new PageRequest(200, null)).data());
+		var members = team.members(caller.workspaceId(), null, new PageRequest(200, null)).data();
+		var connectionList = connections.list(caller, new PageRequest(200, null)).data();
+		model.addAttribute("members", members);
+		model.addAttribute("connections", connectionList);
+		StepDescriptions describe = new StepDescriptions(members, connectionList);
+		java.util.Map<String, String> titles = new java.util.HashMap<>();
+		java.util.Map<String, String> summaries = new java.util.HashMap<>();
+		java.util.Map<String, String> configs = new java.util.HashMap<>();
+		for (Step step : bot.steps()) {
+			titles.put(step.id(), StepDescriptions.title(step));
+			summaries.put(step.id(), describe.summary(step));
+			configs.put(step.id(), StepDescriptions.json(json, step));
+		}
+		model.addAttribute("stepTitles", titles);
+		model.addAttribute("stepSummaries", summaries);
+		model.addAttribute("stepJson", configs);
+	}
+
+	@PostMapping("/studio/bots/{id}/delete")
+	String deleteBot(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, RedirectAttributes redirect) {
+		String name = bots.get(caller, id).name();
+		bots.delete(caller, id);
+		redirect.addFlashAttribute("flash", "Deleted the bot " + name + "; its URL no longer works");
+		return "redirect:/studio";
+	}
+
+	@PostMapping("/studio/bots/{id}/steps/{stepId}/delete")
+	String deleteStep(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @PathVariable String stepId,
+			RedirectAttributes redirect) {
+		List<BotService.StepSettings> steps = new ArrayList<>(stepSettings(bots.get(caller, id)));
+		steps.removeIf(s -> s.id().equals(stepId));
+		return saveSteps(caller, id, steps, "Step deleted", redirect);
+	}
+
+	@PostMapping("/studio/bots/{id}/steps/{stepId}/move")
+	String moveStep(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @PathVariable String stepId,
+			@RequestParam String direction, RedirectAttributes redirect) {
+		List<BotService.StepSettings> steps = new ArrayList<>(stepSettings(bots.get(caller, id)));
+		int at = java.util.stream.IntStream.range(0, steps.size()).filter(i -> steps.get(i).id().equals(stepId))
+			.findFirst().orElseThrow(() -> new HandoffException.NotFound("stepId", "step", stepId));
+		int to = direction.equals("up") ? at - 1 : at + 1;
+		if (to >= 0 && to < steps.size()) {
+			java.util.Collections.swap(steps, at, to);
+		}
+		return saveSteps(caller, id, steps, "Step moved", redirect);
+	}
+
+	@PostMapping("/studio/bots/{id}/steps/{stepId}")
+	String editStep(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @PathVariable String stepId,
+			@RequestParam(defaultValue = "{}") String config, RedirectAttributes redirect) {
+		ObjectNode settings;
+		try {
+			settings = (ObjectNode) json.readTree(config);
+		}
+		catch (RuntimeException e) {
+			redirect.addFlashAttribute("stepError", "The settings are not a JSON object (check the braces and quotes)");
+			return "redirect:/studio/bots/" + id;
+		}
+		List<BotService.StepSettings> steps = stepSettings(bots.get(caller, id)).stream()
+			.map(s -> s.id().equals(stepId) ? new BotService.StepSettings(s.id(), s.type(), s.name(), s.condition(), settings)
+					: s)
+			.toList();
+		return saveSteps(caller, id, steps, "Step saved", redirect);
+	}
+
+	private static List<BotService.StepSettings> stepSettings(Bot bot) {
+		return bot.steps().stream()
+			.map(s -> new BotService.StepSettings(s.id(), s.type(), s.name(), s.condition(), s.config()))
+			.toList();
+	}
+
+	private String saveSteps(Caller caller, BotId id, List<BotService.StepSettings> steps, String done,
+			RedirectAttributes redirect) {
+		try {
+			bots.setSteps(caller, id, steps);
+			redirect.addFlashAttribute("flash", done);
+		}
+		catch (HandoffException e) {
+			if (e instanceof Caller.Forbidden) {
+				throw e;
+			}
+			redirect.addFlashAttribute("stepError", e.getMessage());
+		}
+		return "redirect:/studio/bots/" + id;
 	}
 }

@@ -143,13 +143,23 @@ class WebhooksController {
 	String detail(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id,
 			@RequestParam(required = false) Delivery.Status status, @RequestParam(required = false) String after,
 			Model model) {
-		model.addAttribute("endpoint", webhooks.get(caller, id));
+		Endpoint endpoint = webhooks.get(caller, id);
+		model.addAttribute("endpoint", endpoint);
+		model.addAttribute("numberNames", numberNames(caller, endpoint));
 		model.addAttribute("concurrency", deliveries.concurrency(caller, id));
 		Page<Delivery> page = deliveries.list(caller, new DeliveryService.Filter(id, status, null, null, null, null),
 				new PageRequest(20, after));
 		model.addAttribute("deliveries", page);
 		model.addAttribute("status", status == null ? "" : status.name().toLowerCase());
 		return "webhooks/detail";
+	}
+
+	@PostMapping("/settings/webhooks/{id}/delete")
+	String delete(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id, RedirectAttributes redirect) {
+		String name = webhooks.get(caller, id).name();
+		webhooks.delete(caller, id);
+		redirect.addFlashAttribute("flash", "Deleted the webhook " + name + " and its delivery log");
+		return "redirect:/settings/webhooks";
 	}
 
 	@PostMapping("/settings/webhooks/{id}/enabled")
@@ -223,6 +233,20 @@ class WebhooksController {
 		model.addAttribute("bots", bots.list(caller, new PageRequest(200, null)).data().stream()
 			.filter(b -> b.trigger().hookUrl() != null)
 			.toList());
+	}
+
+	/** The endpoint's business numbers as people know them: "Acme Support (+91 90000 00000)". */
+	private String numberNames(Caller caller, Endpoint endpoint) {
+		if (endpoint.allBusinessNumbers()) {
+			return "All, including numbers added later";
+		}
+		return endpoint.businessNumberIds()
+			.stream()
+			.map(n -> {
+				BusinessNumber number = team.number(caller.workspaceId(), n, "businessNumbers");
+				return number.displayName() + " (" + number.number() + ")";
+			})
+			.collect(java.util.stream.Collectors.joining(", "));
 	}
 
 	private static EndpointSettings settings(Form form) {

@@ -354,7 +354,7 @@ class ConsoleIT {
 		// The template makes the whole CRM bot in one click.
 		browser.findElement(By.id("nav-studio")).click();
 		browser.findElement(By.id("use-template")).click();
-		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("steps"), "crm_set_owner"));
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("steps"), "the chat's agent becomes the owner"));
 		assertThat(new Select(browser.findElement(By.id("bot-status"))).getFirstSelectedOption().getText()).isEqualTo("active");
 		assertThat(browser.findElement(By.id("variables")).getText()).contains("customerNumber").contains("agentEmail");
 
@@ -366,7 +366,7 @@ class ConsoleIT {
 		WebElement http = browser.findElement(By.id("http-step"));
 		http.findElement(By.name("config.url")).sendKeys(receiver.url("/forward").toString());
 		browser.findElement(By.id("add-http-step")).click();
-		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("steps"), "http_request"));
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("steps"), "HTTP Request"));
 		new Select(browser.findElement(By.id("bot-status"))).selectByVisibleText("active");
 		browser.findElement(By.id("save-status")).click();
 		wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".flash")));
@@ -438,6 +438,131 @@ class ConsoleIT {
 		assertThat(browser.findElement(By.id("chats")).getText()).doesNotContain("Rohan Mehta").contains("No chats here");
 		browser.get(base + "/inbox/chats/" + ws.chat().id());
 		assertThat(browser.findElement(By.id("problem-title")).getText()).isEqualTo("Not Found");
+	}
+
+	@Test
+	void stepsAreEditedReorderedAndDeletedAndEveryDestructiveActionAsksFirst() {
+		var api = ws.api();
+		String bot = api.post("/api/v1/bots", "{\"name\": \"Order sync\", \"trigger\": \"webhook\"}").json().get("id")
+			.asString();
+		var steps = api.put("/api/v1/bots/" + bot + "/steps", """
+				[{"type": "http_request", "config": {"method": "POST", "url": "https://example.com/first"}},
+				 {"type": "assign_agent", "config": {"strategy": "round_robin", "pool": ["%s", "%s"]}}]"""
+			.formatted(ws.anita().id(), ws.john().id()));
+		assertThat(steps.status()).as(steps.body()).isEqualTo(200);
+		browser.get(base + "/login");
+		signIn("anita@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+
+		browser.get(base + "/studio/bots/" + bot);
+		// Steps read as what they do, with names, not as settings.
+		List<WebElement> cards = browser.findElements(By.cssSelector(".step-card"));
+		assertThat(cards).extracting(WebElement::getText).satisfiesExactly(
+				first -> assertThat(first).contains("HTTP Request").contains("POST https://example.com/first"),
+				second -> assertThat(second).contains("Assign Agent").contains("In turn over Anita Rao, John Doe"));
+		assertThat(browser.findElement(By.id("steps")).getText()).doesNotContain("{").doesNotContain("usr_");
+		Browser.screenshot(browser, "steps-01-cards");
+
+		// Reorder.
+		cards.get(0).findElement(By.cssSelector(".move-down")).click();
+		wait.until(d -> d.findElements(By.cssSelector(".step-card")).get(0).getText().contains("Assign Agent"));
+
+		// Edit the HTTP step's settings.
+		WebElement http = browser.findElements(By.cssSelector(".step-card")).get(1);
+		http.findElement(By.cssSelector("details.edit-step summary")).click();
+		WebElement config = http.findElement(By.tagName("textarea"));
+		config.clear();
+		config.sendKeys("{\"method\": \"PUT\", \"url\": \"https://example.com/second\"}");
+		http.findElement(By.cssSelector(".save-step")).click();
+		wait.until(d -> d.findElement(By.id("steps")).getText().contains("PUT https://example.com/second"));
+
+		// Delete asks first: dismissed, nothing happens; accepted, the step goes.
+		browser.findElements(By.cssSelector(".step-card")).get(1).findElement(By.cssSelector(".delete-step")).click();
+		browser.switchTo().alert().dismiss();
+		assertThat(browser.findElements(By.cssSelector(".step-card"))).hasSize(2);
+		browser.findElements(By.cssSelector(".step-card")).get(1).findElement(By.cssSelector(".delete-step")).click();
+		assertThat(browser.switchTo().alert().getText()).contains("Delete the step HTTP Request");
+		browser.switchTo().alert().accept();
+		wait.until(d -> d.findElements(By.cssSelector(".step-card")).size() == 1);
+
+		// Regenerate URL asks first.
+		String url = browser.findElement(By.id("hook-url")).getAttribute("value");
+		browser.findElement(By.id("regenerate-url")).click();
+		browser.switchTo().alert().dismiss();
+		assertThat(browser.findElement(By.id("hook-url")).getAttribute("value")).isEqualTo(url);
+		browser.findElement(By.id("regenerate-url")).click();
+		browser.switchTo().alert().accept();
+		wait.until(d -> !d.findElement(By.id("hook-url")).getAttribute("value").equals(url));
+
+		// A new webhook, then a reload of the page that says it is active: still one webhook.
+		browser.get(base + "/settings/webhooks/new");
+		browser.findElement(By.id("name")).sendKeys("Reload check");
+		browser.findElement(By.id("url")).sendKeys("https://crm.example.com/hooks/reload");
+		browser.findElement(By.id("save-webhook")).click();
+		wait.until(d -> d.findElement(By.id("created-title")).getText().contains("now active"));
+		assertThat(browser.findElement(By.id("secret")).getAttribute("value")).startsWith("whsec_");
+		browser.navigate().refresh();
+		assertThat(browser.findElement(By.id("created-title")).getText()).contains("now active");
+		assertThat(browser.findElements(By.id("secret"))).isEmpty();
+		assertThat(api.get("/api/v1/webhooks").json().get("data").valueStream()
+			.filter(w -> w.get("name").asString().equals("Reload check")).count()).isEqualTo(1);
+
+		// The webhook's page names its numbers; deleting it asks first.
+		browser.findElement(By.id("open-webhook")).click();
+		assertThat(browser.findElement(By.id("endpoint-numbers")).getText()).isEqualTo("All, including numbers added later");
+		browser.findElement(By.id("delete-webhook")).click();
+		browser.switchTo().alert().dismiss();
+		assertThat(browser.getCurrentUrl()).contains("/settings/webhooks/ep_");
+		browser.findElement(By.id("delete-webhook")).click();
+		browser.switchTo().alert().accept();
+		wait.until(d -> d.findElement(By.id("flash")).getText().contains("Deleted the webhook Reload check"));
+
+		// Revoking a key asks first.
+		api.post("/api/v1/api-keys", "{\"name\": \"Zapier\"}");
+		browser.get(base + "/settings/team");
+		By revoke = By.xpath("//tr[td[1][text()='Zapier']]//button[contains(@class, 'revoke-key')]");
+		browser.findElement(revoke).click();
+		browser.switchTo().alert().dismiss();
+		assertThat(browser.findElements(revoke)).hasSize(1);
+		browser.findElement(revoke).click();
+		browser.switchTo().alert().accept();
+		wait.until(d -> d.findElements(revoke).isEmpty());
+
+		// Deleting the bot asks first.
+		browser.get(base + "/studio/bots/" + bot);
+		browser.findElement(By.id("delete-bot")).click();
+		browser.switchTo().alert().accept();
+		wait.until(d -> d.findElement(By.id("flash")).getText().contains("Deleted the bot Order sync"));
+		assertThat(api.get("/api/v1/bots/" + bot).status()).isEqualTo(404);
+	}
+
+	@Test
+	void pagesShowNamesNotInternalIds() {
+		var api = ws.api();
+		String bot = api.post("/api/v1/bots", "{\"name\": \"Names\", \"trigger\": \"webhook\"}").json().get("id")
+			.asString();
+		String connection = api.post("/api/v1/connections", """
+				{"type": "hubspot", "name": "HubSpot", "secrets": {"token": "pat-na1-names"}}""").json().get("id").asString();
+		api.put("/api/v1/bots/" + bot + "/steps", """
+				[{"type": "crm_set_owner", "config": {"connectionId": "%s"}},
+				 {"type": "assign_agent", "config": {"strategy": "member", "memberId": "%s"}}]"""
+			.formatted(connection, ws.john().id()));
+		String endpoint = api.post("/api/v1/webhooks", """
+				{"name": "Support only", "url": "https://crm.example.com/hooks/support", "eventTypes": ["chat.assigned"],
+				 "businessNumbers": ["%s"]}""".formatted(ws.support().id())).json().at("/endpoint/id").asString();
+		browser.get(base + "/login");
+		signIn("anita@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+
+		java.util.regex.Pattern internal = java.util.regex.Pattern.compile("\\b(num|usr|conn)_[0-9A-Z]{20,}");
+		for (String page : List.of("/inbox", "/inbox/chats/" + ws.chat().id(), "/studio", "/studio/bots/" + bot,
+				"/settings/webhooks", "/settings/webhooks/" + endpoint, "/settings/connections", "/settings/team")) {
+			browser.get(base + page);
+			String visible = browser.findElement(By.tagName("main")).getText();
+			assertThat(internal.matcher(visible).find()).as(page + " shows an internal id:\n" + visible).isFalse();
+		}
+		browser.get(base + "/settings/webhooks/" + endpoint);
+		assertThat(browser.findElement(By.id("endpoint-numbers")).getText()).isEqualTo("Acme Support (+919000000000)");
 	}
 
 	private void signIn(String email, String password) {
