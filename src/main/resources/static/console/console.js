@@ -81,3 +81,27 @@ document.addEventListener('submit', e => {
     e.stopImmediatePropagation();
   }
 }, true);
+
+// A search box with data-filter-rows hides the rows (a CSS selector) whose text does not contain what is typed.
+document.addEventListener('input', e => {
+  const box = e.target.closest('[data-filter-rows]');
+  if (box) {
+    const wanted = box.value.trim().toLowerCase();
+    document.querySelectorAll(box.dataset.filterRows).forEach(row => {
+      row.hidden = wanted !== '' && !row.textContent.toLowerCase().includes(wanted);
+    });
+  }
+});
+
+// A type picker with data-shows-types shows only the groups whose data-for-types lists the chosen type.
+function showTypes(picker) {
+  document.querySelectorAll('[data-for-types]').forEach(group => {
+    group.hidden = !group.dataset.forTypes.split(' ').includes(picker.value);
+  });
+}
+document.addEventListener('DOMContentLoaded', () => document.querySelectorAll('[data-shows-types]').forEach(showTypes));
+document.addEventListener('change', e => {
+  if (e.target.matches('[data-shows-types]')) {
+    showTypes(e.target);
+  }
+});

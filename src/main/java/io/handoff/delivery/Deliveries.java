@@ -398,6 +398,7 @@ class Deliveries {
 				  AND (CAST(:status AS text) IS NULL OR status = :status)
 				  AND (CAST(:type AS text) IS NULL OR event_type = :type)
 				  AND (CAST(:chat AS text) IS NULL OR chat_id = :chat)
+				  AND (CAST(:event AS text) IS NULL OR event_id = :event)
 				  AND (CAST(:since AS timestamptz) IS NULL OR created_at >= :since)
 				  AND (CAST(:until AS timestamptz) IS NULL OR created_at < :until)
 				ORDER BY id DESC LIMIT :limit
@@ -408,6 +409,7 @@ class Deliveries {
 			.param("status", filter.status() == null ? null : filter.status().dbValue())
 			.param("type", filter.eventType())
 			.param("chat", filter.chatId())
+			.param("event", filter.eventId())
 			.param("since", SqlValues.timestamp(filter.since()))
 			.param("until", SqlValues.timestamp(filter.until()))
 			.param("limit", page.fetchSize())
@@ -474,6 +476,27 @@ class Deliveries {
 			.param("cutoff", SqlValues.timestamp(cutoff))
 			.param("batch", batch)
 			.update();
+	}
+
+	/** One hour of an endpoint's attempts: how many, how many succeeded, and the 95th percentile of their duration. */
+	record Hour(Instant hour, int attempts, int succeeded, double p95Ms) {
+	}
+
+	List<Hour> hourly(WorkspaceId workspace, String endpointId, Instant since) {
+		return jdbc.sql("""
+				SELECT date_trunc('hour', started_at) AS hour, count(*) AS attempts,
+				       count(*) FILTER (WHERE outcome = 'success') AS succeeded,
+				       percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
+				FROM delivery_attempts
+				WHERE endpoint_id = :endpoint AND workspace_id = :workspace AND started_at >= :since
+				GROUP BY 1 ORDER BY 1
+				""")
+			.param("endpoint", endpointId)
+			.param("workspace", workspace.value())
+			.param("since", SqlValues.timestamp(since))
+			.query((rs, n) -> new Hour(SqlValues.instant(rs, "hour"), rs.getInt("attempts"), rs.getInt("succeeded"),
+					rs.getDouble("p95")))
+			.list();
 	}
 
 	/** Queue depth and age of the oldest due delivery, per endpoint, for metrics. */

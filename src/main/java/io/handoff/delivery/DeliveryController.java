@@ -38,9 +38,10 @@ class DeliveryController {
 			@RequestParam(required = false) EndpointId endpointId,
 			@RequestParam(required = false) Delivery.Status status,
 			@RequestParam(required = false) String eventType, @RequestParam(required = false) String chatId,
-			@RequestParam(required = false) Instant since, @RequestParam(required = false) Instant until,
+			@RequestParam(required = false) String eventId, @RequestParam(required = false) Instant since, @RequestParam(required = false) Instant until,
 			@RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
-		return deliveries.list(caller, new DeliveryService.Filter(endpointId, status, eventType, chatId, since, until),
+		return deliveries.list(caller, new DeliveryService.Filter(endpointId, status, eventType, chatId, eventId, since,
+				until),
 				PageRequest.of(limit, after, properties.api()));
 	}
 
@@ -66,9 +67,10 @@ class DeliveryController {
 		return Map.of("queued", deliveries.recover(caller, id, request.since()));
 	}
 
-	/** Sends an example chat.assigned now and answers with what the receiver said. */
+	/** Sends an example event now (chat.assigned unless {@code eventType} names another) and answers what came back. */
 	@PostMapping("/webhooks/{id}/test")
-	DeliveryService.TestResult test(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id) {
-		return deliveries.sendTest(caller, id);
+	DeliveryService.TestResult test(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id,
+			@RequestParam(required = false) String eventType) {
+		return deliveries.sendTest(caller, id, eventType);
 	}
 }

@@ -2,6 +2,7 @@ package io.handoff.delivery;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -51,7 +52,7 @@ public class DeliveryService {
 
 	/** Filters of the delivery log; null components do not filter. */
 	public record Filter(EndpointId endpointId, Delivery.Status status, String eventType, String chatId,
-			Instant since, Instant until) {
+			String eventId, Instant since, Instant until) {
 	}
 
 	public Page<Delivery> list(Caller caller, Filter filter, PageRequest page) {
@@ -76,6 +77,46 @@ public class DeliveryService {
 		caller.requireManager();
 		webhooks.get(caller, endpointId);
 		return new Concurrency(windows.of(endpointId.value()), windows.limit());
+	}
+
+	/**
+	 * The endpoint's last 24 hours, an hour at a time (the oldest first, every hour present), and in all.
+	 *
+	 * @param successRate succeeded attempts over all attempts, from 0 to 1; null without attempts
+	 */
+	public record Health(List<Hour> hours, int attempts, Double successRate, Double p95Ms) {
+
+		public record Hour(Instant hour, int attempts, int succeeded, double p95Ms) {
+
+			public double successRate() {
+				return attempts == 0 ? 1 : (double) succeeded / attempts;
+			}
+		}
+	}
+
+	public Health health(Caller caller, EndpointId endpointId) {
+		caller.requireManager();
+		webhooks.get(caller, endpointId);
+		Instant now = Timestamps.now(clock);
+		Instant first = now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(java.time.Duration.ofHours(23));
+		java.util.Map<Instant, Deliveries.Hour> byHour = new java.util.HashMap<>();
+		deliveries.hourly(caller.workspaceId(), endpointId.value(), first).forEach(h -> byHour.put(h.hour(), h));
+		List<Health.Hour> hours = new java.util.ArrayList<>();
+		int attempts = 0;
+		int succeeded = 0;
+		double worstP95 = 0;
+		for (int i = 0; i < 24; i++) {
+			Instant hour = first.plus(java.time.Duration.ofHours(i));
+			Deliveries.Hour h = byHour.get(hour);
+			hours.add(h == null ? new Health.Hour(hour, 0, 0, 0) : new Health.Hour(hour, h.attempts(), h.succeeded(), h.p95Ms()));
+			if (h != null) {
+				attempts += h.attempts();
+				succeeded += h.succeeded();
+				worstP95 = Math.max(worstP95, h.p95Ms());
+			}
+		}
+		return new Health(hours, attempts, attempts == 0 ? null : (double) succeeded / attempts,
+				attempts == 0 ? null : worstP95);
 	}
 
 	/** One delivery with every attempt, oldest first. */
@@ -132,15 +173,24 @@ public class DeliveryService {
 	public record TestResult(DeliveryId deliveryId, WebhookSender.Outcome outcome) {
 	}
 
-	/**
-	 * Sends an example {@code chat.assigned}, marked {@code "test": true}, to the endpoint now, signed and guarded
-	 * exactly as real deliveries are, logs it, and reports the outcome. It does not count toward endpoint health.
-	 */
 	public TestResult sendTest(Caller caller, EndpointId endpointId) {
+		return sendTest(caller, endpointId, null);
+	}
+
+	/**
+	 * Sends an example of {@code eventType} ({@code chat.assigned} when null), marked {@code "test": true}, to the
+	 * endpoint now, signed and guarded exactly as real deliveries are, logs it, and reports the outcome. A success
+	 * after failures counts as the endpoint's recovery.
+	 */
+	public TestResult sendTest(Caller caller, EndpointId endpointId, String eventType) {
+		EventType type = eventType == null || eventType.isBlank() ? EventType.CHAT_ASSIGNED
+				: EventType.fromWire(eventType.strip())
+					.orElseThrow(() -> new HandoffException.InvalidInput("eventType", "'" + eventType
+							+ "' is not an event type; the catalog is at /api/v1/event-types"));
 		WebhookService.DeliveryTarget endpoint = webhooks.deliveryTarget(caller, endpointId);
 		Instant now = Timestamps.now(clock);
 		Deliveries.Claimed claimed = transactions.execute(status -> {
-			Event event = events.recordTestEvent(caller.workspaceId(), EventType.CHAT_ASSIGNED, now);
+			Event event = events.recordTestEvent(caller.workspaceId(), type, now);
 			DeliveryId id = DeliveryId.next();
 			deliveries.insert(new Deliveries.NewDelivery(id, caller.workspaceId(), endpointId.value(),
 					event.id().value(), event.type().wire(), null, null, false, true), Delivery.Status.IN_FLIGHT, now);

@@ -125,30 +125,51 @@ class StudioController {
 	String awaitCapture(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, Model model)
 			throws InterruptedException {
 		CaptureService.Capture capture = captures.await(caller, id, Duration.ofSeconds(20));
-		if (capture.status() == CaptureService.Capture.Status.CAPTURED) {
-			fill(caller, id, model);
-			return "studio/bot :: data";
-		}
 		model.addAttribute("bot", bots.get(caller, id));
 		model.addAttribute("capture", capture);
+		if (capture.status() == CaptureService.Capture.Status.CAPTURED) {
+			// The capture card says it caught one; View Response Data, further down, is replaced where it is.
+			fill(caller, id, model);
+			model.addAttribute("oob", true);
+			return "studio/captured";
+		}
 		return "studio/bot :: capture";
 	}
 
-	/** Maps a field of the sample (clicked in the field list) to a variable. */
+	@PostMapping("/studio/bots/{id}/capture/stop")
+	String stopCapture(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, Model model) {
+		model.addAttribute("capture", captures.stop(caller, id));
+		model.addAttribute("bot", bots.get(caller, id));
+		return "studio/bot :: capture";
+	}
+
+	/**
+	 * Maps a field of the sample (clicked in the field list) to a variable. A name another field already uses is not
+	 * silently moved: the row says so and offers to move it ({@code replace}).
+	 */
 	@PostMapping("/studio/bots/{id}/variables")
 	String addVariable(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @RequestParam String name,
 			@RequestParam String path, @RequestParam(defaultValue = "text") String type,
-			@RequestParam(required = false) List<String> transforms, Model model) {
+			@RequestParam(required = false) List<String> transforms, @RequestParam(defaultValue = "false") boolean replace,
+			Model model) {
 		Bot bot = bots.get(caller, id);
+		String wanted = name.strip();
+		var clash = bot.variables().stream().filter(v -> v.name().equals(wanted) && !v.path().equals(path)).findFirst();
+		if (clash.isPresent() && !replace) {
+			model.addAttribute("rowError", java.util.Map.of("pointer", path, "message", "A variable named " + wanted
+					+ " already takes " + clash.get().path() + ". Choose another name, or move it to this field."));
+			model.addAttribute("rowName", wanted);
+			fill(caller, id, model);
+			return "studio/bot :: data";
+		}
 		List<BotService.VariableSettings> variables = new ArrayList<>();
 		for (Variable v : bot.variables()) {
-			if (!v.name().equals(name)) {
-				variables.add(new BotService.VariableSettings(v.name(), v.path(), v.type(), v.required(), v.defaultValue(),
-						v.transforms()));
+			if (!v.name().equals(wanted)) {
+				variables.add(settings(v));
 			}
 		}
 		try {
-			variables.add(new BotService.VariableSettings(name, path, Variable.Type.valueOf(type.toUpperCase(Locale.ROOT)),
+			variables.add(new BotService.VariableSettings(wanted, path, Variable.Type.valueOf(type.toUpperCase(Locale.ROOT)),
 					false, null, transforms == null ? List.of()
 							: transforms.stream().map(t -> Variable.Transform.valueOf(t.toUpperCase(Locale.ROOT))).toList()));
 			bots.setVariables(caller, id, variables);
@@ -157,10 +178,64 @@ class StudioController {
 			if (e instanceof Caller.Forbidden) {
 				throw e;
 			}
-			model.addAttribute("mappingError", e.getMessage());
+			model.addAttribute("rowError", java.util.Map.of("pointer", path, "message", plain(e)));
+			model.addAttribute("rowName", wanted);
 		}
 		fill(caller, id, model);
 		return "studio/bot :: data";
+	}
+
+	/** Map recommended: the customer, the agent and the business number, under the names the steps expect. */
+	@PostMapping("/studio/bots/{id}/variables/recommended")
+	String mapRecommended(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, Model model) {
+		Bot bot = bots.get(caller, id);
+		CaptureService.SampleView sample = bot.sample() == null ? null : captures.sample(caller, id);
+		List<BotService.VariableSettings> variables = new ArrayList<>(bot.variables().stream().map(StudioController::settings)
+			.toList());
+		java.util.Set<String> names = new java.util.HashSet<>(bot.variables().stream().map(Variable::name).toList());
+		java.util.Set<String> paths = new java.util.HashSet<>(bot.variables().stream().map(Variable::path).toList());
+		if (sample != null) {
+			for (var field : sample.fields()) {
+				String recommended = FieldSuggestions.RECOMMENDED.get(field.pointer());
+				if (recommended != null && !names.contains(recommended) && !paths.contains(field.pointer())) {
+					boolean number = recommended.equals("sequence");
+					boolean phone = recommended.equals("customerNumber");
+					variables.add(new BotService.VariableSettings(recommended, field.pointer(),
+							number ? Variable.Type.NUMBER : Variable.Type.TEXT, false, null,
+							phone ? List.of(Variable.Transform.E164) : List.of()));
+				}
+			}
+			bots.setVariables(caller, id, variables);
+		}
+		fill(caller, id, model);
+		return "studio/bot :: data";
+	}
+
+	private static BotService.VariableSettings settings(Variable v) {
+		return new BotService.VariableSettings(v.name(), v.path(), v.type(), v.required(), v.defaultValue(),
+				v.transforms());
+	}
+
+	/**
+	 * An error for a person: the setting it is about in words ("Connection is required"), not the request path it
+	 * came from ({@code steps[0].config.connectionId}).
+	 */
+	static String plain(HandoffException e) {
+		if (e.field() == null) {
+			return e.getMessage();
+		}
+		String last = e.field().substring(e.field().lastIndexOf('.') + 1).replaceAll("\\[\\d+]", "");
+		String words = switch (last) {
+			case "connectionId" -> "Connection";
+			case "url" -> "URL";
+			case "memberId" -> "Member";
+			case "spreadsheetId" -> "Spreadsheet id";
+			default -> {
+				String spaced = last.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+				yield spaced.isEmpty() ? "The setting" : Character.toUpperCase(spaced.charAt(0)) + spaced.substring(1);
+			}
+		};
+		return words + " " + e.getMessage();
 	}
 
 	@PostMapping("/studio/bots/{id}/variables/{name}/delete")
@@ -170,8 +245,7 @@ class StudioController {
 		bots.setVariables(caller, id, bot.variables()
 			.stream()
 			.filter(v -> !v.name().equals(name))
-			.map(v -> new BotService.VariableSettings(v.name(), v.path(), v.type(), v.required(), v.defaultValue(),
-					v.transforms()))
+			.map(StudioController::settings)
 			.toList());
 		fill(caller, id, model);
 		return "studio/bot :: data";
@@ -236,7 +310,7 @@ class StudioController {
 			if (e instanceof Caller.Forbidden) {
 				throw e;
 			}
-			redirect.addFlashAttribute("stepError", (e.field() == null ? "" : e.field() + ": ") + e.getMessage());
+			redirect.addFlashAttribute("stepError", plain(e));
 		}
 		return "redirect:/studio/bots/" + id;
 	}
@@ -295,6 +369,11 @@ class StudioController {
 			sample = captures.sample(caller, id);
 		}
 		model.addAttribute("sample", sample);
+		if (sample != null) {
+			model.addAttribute("fields", FieldSuggestions.ordered(sample.fields()));
+			model.addAttribute("suggested", FieldSuggestions.names(sample.fields(), bot.variables()));
+			model.addAttribute("recommended", FieldSuggestions.RECOMMENDED);
+		}
 		model.addAttribute("runs", runs.list(caller, id, null, new PageRequest(20, null)));
 		var members = team.members(caller.workspaceId(), null, new PageRequest(200, null)).data();
 		var connectionList = connections.list(caller, new PageRequest(200, null)).data();

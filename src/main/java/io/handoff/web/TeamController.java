@@ -161,7 +161,11 @@ class TeamController {
 		members.data().forEach(m -> m.numberRoles().forEach(r -> roleOf.computeIfAbsent(m.id().value(),
 				k -> new java.util.HashMap<>()).put(r.businessNumberId().value(), r.role())));
 		model.addAttribute("roleOf", roleOf);
-		model.addAttribute("numbers", team.numbers(caller.workspaceId(), new PageRequest(200, null)).data());
+		var numbers = team.numbers(caller.workspaceId(), new PageRequest(200, null)).data();
+		model.addAttribute("numbers", numbers);
+		Map<String, String> numberNames = new java.util.HashMap<>();
+		numbers.forEach(n -> numberNames.put(n.id().value(), n.displayName()));
+		model.addAttribute("numberNames", numberNames);
 		model.addAttribute("roles", team.roles(caller.workspaceId()));
 		model.addAttribute("keys", apiKeys.list(caller.workspaceId(), new PageRequest(100, null)).data());
 		model.addAttribute("errors", errors);

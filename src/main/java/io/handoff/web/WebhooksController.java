@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -65,7 +66,7 @@ class WebhooksController {
 		List<Row> rows = new ArrayList<>();
 		for (Endpoint endpoint : page.data()) {
 			List<Delivery> last = deliveries.list(caller,
-					new DeliveryService.Filter(endpoint.id(), null, null, null, null, null), new PageRequest(1, null)).data();
+					new DeliveryService.Filter(endpoint.id(), null, null, null, null, null, null), new PageRequest(1, null)).data();
 			rows.add(new Row(endpoint, last.isEmpty() ? null : last.getFirst()));
 		}
 		model.addAttribute("rows", rows);
@@ -76,21 +77,38 @@ class WebhooksController {
 	@GetMapping("/settings/webhooks/new")
 	String newWebhook(@AuthenticationPrincipal Caller caller, Model model) {
 		caller.requireManager();
-		form(caller, model, new Form(null, "", "", List.of(), List.of("chat.assigned")), Map.of());
+		form(caller, model, new Form(null, "", "", List.of(), List.of("chat.assigned"), "none", "json", "", "none", "", "",
+				""), Map.of());
 		return "webhooks/form";
 	}
 
-	/** What the form holds, to show it again with errors. */
-	record Form(String id, String name, String url, List<String> businessNumbers, List<String> eventTypes) {
+	/**
+	 * What the form holds, to show it again with errors. The secret and the headers are write-only: left empty when
+	 * editing, they keep what the endpoint has.
+	 *
+	 * @param headers one {@code Name: value} per line
+	 */
+	record Form(String id, String name, String url, List<String> businessNumbers, List<String> eventTypes,
+			String ordering, String bodyFormat, String rateLimit, String authType, String authUsername,
+			String authSecret, String headers) {
+	}
+
+	/** The request's form fields, as submitted. */
+	private static Form form(String id, Map<String, String> fields, List<String> businessNumbers, List<String> eventTypes) {
+		return new Form(id, fields.getOrDefault("name", ""), fields.getOrDefault("url", ""), orEmpty(businessNumbers),
+				orEmpty(eventTypes), fields.getOrDefault("ordering", "none"), fields.getOrDefault("bodyFormat", "json"),
+				fields.getOrDefault("rateLimit", "").strip(), fields.getOrDefault("authType", "none"),
+				fields.getOrDefault("authUsername", ""), fields.getOrDefault("authSecret", ""),
+				fields.getOrDefault("headers", ""));
 	}
 
 	@PostMapping("/settings/webhooks")
-	String create(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String name,
-			@RequestParam(defaultValue = "") String url, @RequestParam(required = false) List<String> businessNumbers,
+	String create(@AuthenticationPrincipal Caller caller, @RequestParam Map<String, String> fields,
+			@RequestParam(required = false) List<String> businessNumbers,
 			@RequestParam(required = false) List<String> eventTypes, Model model, RedirectAttributes redirect) {
-		Form form = new Form(null, name, url, orEmpty(businessNumbers), orEmpty(eventTypes));
+		Form form = form(null, fields, businessNumbers, eventTypes);
 		try {
-			WebhookService.Created created = webhooks.create(caller, settings(form));
+			WebhookService.Created created = webhooks.create(caller, settings(form, false));
 			// Post/Redirect/Get: reloading the page that says "active" must not create the webhook again.
 			redirect.addFlashAttribute("secret", created.secret());
 			return "redirect:/settings/webhooks/" + created.endpoint().id().value() + "/created";
@@ -115,18 +133,22 @@ class WebhooksController {
 	String edit(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id, Model model) {
 		Endpoint endpoint = webhooks.get(caller, id);
 		form(caller, model, new Form(id.value(), endpoint.name(), endpoint.url(),
-				endpoint.businessNumberIds().stream().map(b -> b.value()).toList(), endpoint.eventTypes()), Map.of());
+				endpoint.businessNumberIds().stream().map(b -> b.value()).toList(), endpoint.eventTypes(),
+				endpoint.ordering().name().toLowerCase(Locale.ROOT), endpoint.bodyFormat().name().toLowerCase(Locale.ROOT),
+				endpoint.rateLimitPerSecond() == null ? "" : endpoint.rateLimitPerSecond().toString(),
+				endpoint.auth().type().name().toLowerCase(Locale.ROOT),
+				endpoint.auth().username() == null ? "" : endpoint.auth().username(), "", ""), Map.of());
+		model.addAttribute("currentHeaders", endpoint.headers().keySet());
 		return "webhooks/form";
 	}
 
 	@PostMapping("/settings/webhooks/{id}")
 	String update(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id,
-			@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String url,
-			@RequestParam(required = false) List<String> businessNumbers,
+			@RequestParam Map<String, String> fields, @RequestParam(required = false) List<String> businessNumbers,
 			@RequestParam(required = false) List<String> eventTypes, Model model, RedirectAttributes redirect) {
-		Form form = new Form(id.value(), name, url, orEmpty(businessNumbers), orEmpty(eventTypes));
+		Form form = form(id.value(), fields, businessNumbers, eventTypes);
 		try {
-			webhooks.update(caller, id, settings(form));
+			webhooks.update(caller, id, settings(form, true));
 			redirect.addFlashAttribute("flash", "Saved");
 			return "redirect:/settings/webhooks/" + id;
 		}
@@ -142,15 +164,21 @@ class WebhooksController {
 	@GetMapping("/settings/webhooks/{id}")
 	String detail(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id,
 			@RequestParam(required = false) Delivery.Status status, @RequestParam(required = false) String after,
+			@RequestParam(required = false) String chatId, @RequestParam(required = false) String eventId,
 			Model model) {
 		Endpoint endpoint = webhooks.get(caller, id);
 		model.addAttribute("endpoint", endpoint);
+		model.addAttribute("events", catalog.entries());
 		model.addAttribute("numberNames", numberNames(caller, endpoint));
 		model.addAttribute("concurrency", deliveries.concurrency(caller, id));
-		Page<Delivery> page = deliveries.list(caller, new DeliveryService.Filter(id, status, null, null, null, null),
+		model.addAttribute("health", deliveries.health(caller, id));
+		Page<Delivery> page = deliveries.list(caller, new DeliveryService.Filter(id, status, null, blankToNull(chatId),
+				blankToNull(eventId), null, null),
 				new PageRequest(20, after));
 		model.addAttribute("deliveries", page);
 		model.addAttribute("status", status == null ? "" : status.name().toLowerCase());
+		model.addAttribute("chatId", chatId == null ? "" : chatId.strip());
+		model.addAttribute("eventId", eventId == null ? "" : eventId.strip());
 		return "webhooks/detail";
 	}
 
@@ -184,9 +212,18 @@ class WebhooksController {
 	}
 
 	@PostMapping("/settings/webhooks/{id}/test")
-	String test(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id, Model model) {
-		model.addAttribute("test", deliveries.sendTest(caller, id));
+	String test(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id,
+			@RequestParam(required = false) String eventType, Model model) {
+		model.addAttribute("test", deliveries.sendTest(caller, id, eventType));
 		return "webhooks/detail :: test";
+	}
+
+	/** The event catalog: what each event means, when it is sent, its fields and an example. */
+	@GetMapping("/settings/webhooks/events")
+	String catalog(@AuthenticationPrincipal Caller caller, Model model) {
+		caller.requireManager();
+		model.addAttribute("events", catalog.entries());
+		return "webhooks/events";
 	}
 
 	@GetMapping("/settings/webhooks/{id}/deliveries/{deliveryId}")
@@ -249,9 +286,49 @@ class WebhooksController {
 			.collect(java.util.stream.Collectors.joining(", "));
 	}
 
-	private static EndpointSettings settings(Form form) {
-		return new EndpointSettings(form.name(), form.url(), form.businessNumbers(), form.eventTypes(), null, null, null,
-				null, null, null, null);
+	/** The form as endpoint settings; on an edit, empty write-only fields keep what the endpoint has. */
+	private static EndpointSettings settings(Form form, boolean editing) {
+		Integer rateLimit = null;
+		if (!form.rateLimit().isEmpty()) {
+			try {
+				rateLimit = Integer.parseInt(form.rateLimit());
+			}
+			catch (NumberFormatException e) {
+				throw new HandoffException.InvalidInput("rateLimitPerSecond", "must be a whole number of requests a second");
+			}
+		}
+		else if (editing) {
+			rateLimit = 0;
+		}
+		Endpoint.AuthType authType = Endpoint.AuthType.valueOf(form.authType().toUpperCase(Locale.ROOT));
+		EndpointSettings.Auth auth = switch (authType) {
+			case NONE -> new EndpointSettings.Auth(Endpoint.AuthType.NONE, null, null, null);
+			case BASIC -> editing && form.authSecret().isEmpty() ? null
+					: new EndpointSettings.Auth(authType, form.authUsername(), form.authSecret(), null);
+			case BEARER -> editing && form.authSecret().isEmpty() ? null
+					: new EndpointSettings.Auth(authType, null, null, form.authSecret());
+		};
+		Map<String, String> headers = null;
+		if (!form.headers().isBlank() || !editing) {
+			headers = new LinkedHashMap<>();
+			for (String line : form.headers().split("\\R")) {
+				if (line.isBlank()) {
+					continue;
+				}
+				int colon = line.indexOf(':');
+				if (colon <= 0) {
+					throw new HandoffException.InvalidInput("headers", "must be one 'Name: value' per line");
+				}
+				headers.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+			}
+		}
+		return new EndpointSettings(form.name(), form.url(), form.businessNumbers(), form.eventTypes(), headers, auth,
+				Endpoint.BodyFormat.valueOf(form.bodyFormat().toUpperCase(Locale.ROOT)),
+				Endpoint.Ordering.valueOf(form.ordering().toUpperCase(Locale.ROOT)), rateLimit, null, null);
+	}
+
+	private static String blankToNull(String value) {
+		return value == null || value.isBlank() ? null : value.strip();
 	}
 
 	private static List<String> orEmpty(List<String> values) {

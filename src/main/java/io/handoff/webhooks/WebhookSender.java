@@ -144,7 +144,8 @@ public class WebhookSender {
 			}
 		}
 		catch (IOException | IllegalArgumentException e) {
-			return new Outcome(classify(e), null, elapsed(started), Map.of(), null, describe(e), sent);
+			OutcomeKind kind = classify(e);
+			return new Outcome(kind, null, elapsed(started), Map.of(), null, describe(kind, e), sent);
 		}
 	}
 
@@ -189,9 +190,18 @@ public class WebhookSender {
 		};
 	}
 
-	private static String describe(Exception e) {
-		String message = e.getMessage();
-		return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+	/** What went wrong, in words a person reads in the delivery log. */
+	private String describe(OutcomeKind kind, Exception e) {
+		String detail = e.getMessage() == null ? "" : e.getMessage();
+		return switch (kind) {
+			case BLOCKED -> "Not sent: " + detail;
+			case DNS_FAILURE -> "The host name could not be found" + (detail.isEmpty() ? "" : " (" + detail + ")");
+			case TLS_FAILURE -> "The secure (TLS) connection could not be set up: " + detail;
+			case CONNECTION_REFUSED -> "The receiver refused the connection: nothing listens at that address and port";
+			case TIMEOUT -> "No answer within " + timeout.toSeconds() + " s";
+			case CONNECTION_RESET -> "The receiver closed the connection without answering";
+			default -> "The request failed: " + detail;
+		};
 	}
 
 	private static long elapsed(long startedNanos) {

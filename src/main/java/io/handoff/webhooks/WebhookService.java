@@ -361,8 +361,11 @@ public class WebhookService {
 
 	private static String name(String name) {
 		String stripped = name.strip();
-		if (stripped.isEmpty() || stripped.length() > MAX_NAME) {
-			throw new HandoffException.InvalidInput("name", "must be 1 to " + MAX_NAME + " characters");
+		if (stripped.isEmpty()) {
+			throw new HandoffException.InvalidInput("name", "is required: a name you will recognise it by");
+		}
+		if (stripped.length() > MAX_NAME) {
+			throw new HandoffException.InvalidInput("name", "must be at most " + MAX_NAME + " characters");
 		}
 		return stripped;
 	}

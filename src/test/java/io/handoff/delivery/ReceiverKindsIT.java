@@ -161,7 +161,15 @@ class ReceiverKindsIT {
 		var newcomer = customers.create(ws.id(), "Newcomer", "+919111099999");
 		chats.assign(ws.id(), chats.open(ws.id(), ws.support().id(), newcomer.id()).id(), ws.john().id(),
 				ChatService.Origin.manual(ws.anita().id(), ws.anita().name()));
-		Await.until("the newcomer's event arrives", () -> distinctIds("/ordered").size() == 1);
+		try {
+			Await.until("the newcomer's event arrives", () -> distinctIds("/ordered").size() == 1);
+		}
+		catch (AssertionError e) {
+			throw new AssertionError(e.getMessage() + "; deliveries: " + jdbc.sql("""
+					SELECT status, attempts, last_outcome, next_attempt_at > now() AS later, lease_owner, count(*)
+					FROM deliveries WHERE endpoint_id = :e GROUP BY 1, 2, 3, 4, 5""").param("e", ordered).query()
+				.listOfRows() + "; received " + receiver.received().size() + ", connections " + receiver.connections(), e);
+		}
 		long firstSuccess = System.nanoTime();
 
 		Await.until("the backlog drains", Duration.ofSeconds(10),

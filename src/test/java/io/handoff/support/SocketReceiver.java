@@ -45,6 +45,7 @@ public final class SocketReceiver implements AutoCloseable {
 	private final List<Received> received = new CopyOnWriteArrayList<>();
 	private final AtomicInteger connections = new AtomicInteger();
 	private final AtomicInteger resets = new AtomicInteger();
+	private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 	private volatile Function<Received, Reply> responder = r -> Reply.of(200);
 	private volatile boolean down;
 
@@ -107,6 +108,7 @@ public final class SocketReceiver implements AutoCloseable {
 		while (!server.isClosed()) {
 			try {
 				Socket socket = server.accept();
+				open.add(socket);
 				connections.incrementAndGet();
 				Thread.ofVirtual().start(() -> serve(socket));
 			}
@@ -118,55 +120,62 @@ public final class SocketReceiver implements AutoCloseable {
 
 	private void serve(Socket socket) {
 		try (socket) {
-			if (down) {
-				socket.setSoLinger(true, 0);
-				return;
-			}
-			socket.setSoTimeout(kind == Kind.IDLE_CLOSE_1S ? 1000 : 30_000);
-			InputStream in = new BufferedInputStream(socket.getInputStream());
-			OutputStream out = socket.getOutputStream();
-			while (true) {
-				String requestLine;
-				try {
-					requestLine = line(in);
-				}
-				catch (SocketTimeoutException idle) {
-					return;
-				}
-				if (requestLine == null || requestLine.isEmpty()) {
-					return;
-				}
-				Map<String, String> headers = new LinkedHashMap<>();
-				for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
-					int colon = line.indexOf(':');
-					headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
-				}
-				if (kind == Kind.RESET_AFTER_HEADERS) {
-					resets.incrementAndGet();
-					socket.setSoLinger(true, 0);
-					return;
-				}
-				byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-				String[] parts = requestLine.split(" ");
-				Received request = new Received(parts[0], parts[1], headers, new String(body, StandardCharsets.UTF_8));
-				Reply reply = responder.apply(request);
-				received.add(request);
-				boolean closing = kind == Kind.HTTP_1_0 || kind == Kind.CONNECTION_CLOSE;
-				byte[] content = reply.body().getBytes(StandardCharsets.UTF_8);
-				String head = (kind == Kind.HTTP_1_0 ? "HTTP/1.0 " : "HTTP/1.1 ") + reply.status() + " Status\r\n"
-						+ "Content-Type: " + reply.contentType() + "\r\nContent-Length: " + content.length + "\r\n"
-						+ (kind == Kind.CONNECTION_CLOSE ? "Connection: close\r\n" : "") + "\r\n";
-				out.write(head.getBytes(StandardCharsets.US_ASCII));
-				out.write(content);
-				out.flush();
-				if (closing) {
-					socket.shutdownOutput();
-					return;
-				}
-			}
+			serveOn(socket);
 		}
 		catch (IOException e) {
 			// The client went away; nothing to answer.
+		}
+		finally {
+			open.remove(socket);
+		}
+	}
+
+	private void serveOn(Socket socket) throws IOException {
+		if (down) {
+			socket.setSoLinger(true, 0);
+			return;
+		}
+		socket.setSoTimeout(kind == Kind.IDLE_CLOSE_1S ? 1000 : 30_000);
+		InputStream in = new BufferedInputStream(socket.getInputStream());
+		OutputStream out = socket.getOutputStream();
+		while (true) {
+			String requestLine;
+			try {
+				requestLine = line(in);
+			}
+			catch (SocketTimeoutException idle) {
+				return;
+			}
+			if (requestLine == null || requestLine.isEmpty()) {
+				return;
+			}
+			Map<String, String> headers = new LinkedHashMap<>();
+			for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
+				int colon = line.indexOf(':');
+				headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+			}
+			if (kind == Kind.RESET_AFTER_HEADERS) {
+				resets.incrementAndGet();
+				socket.setSoLinger(true, 0);
+				return;
+			}
+			byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+			String[] parts = requestLine.split(" ");
+			Received request = new Received(parts[0], parts[1], headers, new String(body, StandardCharsets.UTF_8));
+			Reply reply = responder.apply(request);
+			received.add(request);
+			boolean closing = kind == Kind.HTTP_1_0 || kind == Kind.CONNECTION_CLOSE;
+			byte[] content = reply.body().getBytes(StandardCharsets.UTF_8);
+			String head = (kind == Kind.HTTP_1_0 ? "HTTP/1.0 " : "HTTP/1.1 ") + reply.status() + " Status\r\n"
+					+ "Content-Type: " + reply.contentType() + "\r\nContent-Length: " + content.length + "\r\n"
+					+ (kind == Kind.CONNECTION_CLOSE ? "Connection: close\r\n" : "") + "\r\n";
+			out.write(head.getBytes(StandardCharsets.US_ASCII));
+			out.write(content);
+			out.flush();
+			if (closing) {
+				socket.shutdownOutput();
+				return;
+			}
 		}
 	}
 
@@ -183,6 +192,10 @@ public final class SocketReceiver implements AutoCloseable {
 		return line.size() == 0 ? null : line.toString(StandardCharsets.US_ASCII);
 	}
 
+	/**
+	 * Stops listening and closes the connections it accepted: a connection left open would keep answering for this
+	 * receiver after a later one took its port, and a client reusing it would reach the wrong server.
+	 */
 	@Override
 	public void close() {
 		try {
@@ -190,6 +203,14 @@ public final class SocketReceiver implements AutoCloseable {
 		}
 		catch (IOException e) {
 			// Closing anyway.
+		}
+		for (Socket socket : open) {
+			try {
+				socket.close();
+			}
+			catch (IOException e) {
+				// Closing anyway.
+			}
 		}
 	}
 }

@@ -22,6 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 
 import io.handoff.inbox.TeamService;
+import io.handoff.support.Api;
 import io.handoff.support.Browser;
 import io.handoff.support.Fixtures;
 import io.handoff.support.IntegrationTest;
@@ -86,7 +87,8 @@ class ConsoleIT {
 		assertThat(browser.getCurrentUrl()).endsWith("/login");
 		Browser.screenshot(browser, "01-sign-in");
 		signIn("anita@company.com", "wrong password");
-		assertThat(browser.findElement(By.id("login-error")).getText()).contains("Wrong email or password");
+		assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error"))).getText())
+			.contains("Wrong email or password");
 		signIn("anita@company.com", PASSWORD);
 
 		wait.until(ExpectedConditions.urlContains("/inbox"));
@@ -135,8 +137,10 @@ class ConsoleIT {
 		delivery.findElement(By.tagName("a")).click();
 		assertThat(browser.findElement(By.cssSelector(".attempt .request-body")).getText()).contains("\"chat.assigned\"")
 			.contains("John Doe");
+		browser.findElement(By.cssSelector(".attempt details summary")).click();
 		assertThat(browser.findElement(By.cssSelector(".attempt .request-headers")).getText()).contains("webhook-signature");
-		assertThat(browser.findElement(By.cssSelector(".attempt .response-body")).getText()).contains("\"ok\": true");
+		// Bodies are laid out for reading.
+		assertThat(browser.findElement(By.cssSelector(".attempt .response-body")).getText()).contains("\"ok\" : true");
 		browser.findElement(By.id("resend")).click();
 		wait.until(d -> {
 			d.navigate().refresh();
@@ -223,7 +227,7 @@ class ConsoleIT {
 			return rows.isEmpty() || !rows.getFirst().getText().contains("succeeded") ? null : rows.getFirst();
 		});
 		delivery.findElement(By.tagName("a")).click();
-		assertThat(browser.findElement(By.cssSelector(".attempt .response-body")).getText()).contains("\"captured\":true");
+		assertThat(browser.findElement(By.cssSelector(".attempt .response-body")).getText()).contains("\"captured\" : true");
 		assertThat(browser.findElement(By.cssSelector(".attempt .request-body")).getText()).contains("assignedUserEmail");
 		browser.findElement(By.id("resend")).click();
 		wait.until(d -> {
@@ -340,6 +344,13 @@ class ConsoleIT {
 		wait.until(ExpectedConditions.urlContains("/inbox"));
 
 		browser.findElement(By.id("nav-connections")).click();
+		// The form shows the chosen type's fields only.
+		assertThat(browser.findElement(By.id("settings-instance")).isDisplayed()).isFalse();
+		assertThat(browser.findElement(By.id("secrets-key")).isDisplayed()).isFalse();
+		new Select(browser.findElement(By.id("connection-type"))).selectByValue("salesforce");
+		assertThat(browser.findElement(By.id("settings-instance")).isDisplayed()).isTrue();
+		new Select(browser.findElement(By.id("connection-type"))).selectByValue("hubspot");
+		assertThat(browser.findElement(By.id("settings-instance")).isDisplayed()).isFalse();
 		browser.findElement(By.id("connection-name")).sendKeys("HubSpot");
 		browser.findElement(By.id("save-connection")).click();
 		assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-error"))).getText())
@@ -534,6 +545,149 @@ class ConsoleIT {
 		browser.switchTo().alert().accept();
 		wait.until(d -> d.findElement(By.id("flash")).getText().contains("Deleted the bot Order sync"));
 		assertThat(api.get("/api/v1/bots/" + bot).status()).isEqualTo(404);
+	}
+
+	@Test
+	void viewResponseDataUpdatesInPlaceAndMapsTheRecommendedFields() throws Exception {
+		var api = ws.api();
+		var bot = api.post("/api/v1/bots", "{\"name\": \"Mapper\", \"trigger\": \"webhook\"}").json();
+		String id = bot.get("id").asString();
+		browser.get(base + "/login");
+		signIn("anita@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+		browser.get(base + "/studio/bots/" + id);
+
+		// Stop ends a capture at once.
+		browser.findElement(By.id("start-capture")).click();
+		wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("stop-capture"))).click();
+		wait.until(d -> d.findElements(By.id("capture-waiting")).isEmpty());
+
+		// A capture that arrives while the page is open fills in View Response Data where it is, once.
+		browser.findElement(By.id("start-capture")).click();
+		wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("capture-waiting")));
+		var sent = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+				java.net.URI.create(bot.at("/trigger/hookUrl").asString()))
+			.header("Content-Type", "application/json")
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofString(Api.parse(api.get("/api/v1/event-types").body())
+				.at("/data/0/example").toString()))
+			.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(sent.statusCode()).isEqualTo(202);
+		wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("capture-done")));
+		wait.until(d -> !d.findElements(By.cssSelector("#fields tr")).isEmpty());
+		assertThat(browser.findElements(By.cssSelector("section#data"))).hasSize(1);
+		assertThat(browser.findElements(By.id("fields"))).hasSize(1);
+		assertThat(browser.findElements(By.id("variables"))).hasSize(1);
+		assertThat(browser.findElement(By.id("capture")).findElements(By.id("fields"))).isEmpty();
+
+		// The fields people map first come first.
+		List<WebElement> rows = browser.findElements(By.cssSelector("#fields tr"));
+		assertThat(rows.getFirst().getAttribute("data-pointer")).isEqualTo("/body/data/customerName");
+		assertThat(rows.getFirst().getText()).contains("recommended");
+		Browser.screenshot(browser, "studio-fields");
+
+		// Search narrows the list.
+		browser.findElement(By.id("field-search")).sendKeys("phone");
+		assertThat(browser.findElements(By.cssSelector("#fields tr")).stream().filter(WebElement::isDisplayed)
+			.map(r -> r.getAttribute("data-pointer"))).allMatch(p -> p.toLowerCase().contains("phone"))
+			.contains("/body/data/customerPhone");
+		browser.findElement(By.id("field-search")).clear();
+		browser.findElement(By.id("field-search")).sendKeys(" ");
+		browser.findElement(By.id("field-search")).clear();
+
+		// Map recommended names them as the CRM and Sheets steps expect.
+		browser.findElement(By.id("map-recommended")).click();
+		wait.until(d -> d.findElements(By.cssSelector("#variables tr[data-variable]")).size() >= 7);
+		assertThat(browser.findElements(By.cssSelector("#variables tr[data-variable]")))
+			.extracting(r -> r.getAttribute("data-variable"))
+			.contains("customerName", "customerNumber", "agentName", "agentPhone", "agentEmail", "businessNumber", "chatId");
+
+		// Reusing a name asks instead of moving it silently, next to the row.
+		WebElement row = browser.findElement(By.cssSelector("#fields tr[data-pointer='/body/data/customer/name']"));
+		WebElement name = row.findElement(By.name("name"));
+		name.clear();
+		name.sendKeys("customerName");
+		row.findElement(By.cssSelector("button.secondary")).click();
+		WebElement error = wait.until(d -> d.findElement(By.cssSelector(
+				"#fields tr[data-pointer='/body/data/customer/name'] .row-error")));
+		assertThat(error.getText()).contains("already takes /body/data/customerName");
+		assertThat(browser.findElement(By.cssSelector("#variables tr[data-variable='customerName'] code")).getText())
+			.isEqualTo("/body/data/customerName");
+		assertThat(errors()).isEmpty();
+	}
+
+	@Test
+	void aWebhookIsSetUpAndWatchedLikeInAWebhookPortal() throws Exception {
+		receiver.setDispatcher(new mockwebserver3.Dispatcher() {
+			@Override
+			public MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+				return new MockResponse.Builder().code(200).body("{\"ok\": true}").build();
+			}
+		});
+		browser.get(base + "/login");
+		signIn("anita@company.com", PASSWORD);
+		wait.until(ExpectedConditions.urlContains("/inbox"));
+
+		// The event catalog says what each event is, with an example.
+		browser.get(base + "/settings/webhooks");
+		browser.findElement(By.id("event-catalog")).click();
+		WebElement assigned = browser.findElement(By.cssSelector(".event-type[data-event='chat.assigned']"));
+		assertThat(assigned.getText()).contains("Chat Assigned to Agent");
+		assertThat(assigned.findElement(By.cssSelector(".event-example")).getText()).contains("\"assignedUserEmail\"");
+
+		// New Webhook with order, authorization, a header and a rate limit.
+		browser.get(base + "/settings/webhooks/new");
+		browser.findElement(By.id("name")).sendKeys("Portal");
+		browser.findElement(By.id("url")).sendKeys(receiver.url("/portal").toString());
+		browser.findElement(By.cssSelector("#more-settings summary")).click();
+		new Select(browser.findElement(By.id("ordering"))).selectByValue("per_chat");
+		new Select(browser.findElement(By.id("authType"))).selectByValue("bearer");
+		browser.findElement(By.id("authSecret")).sendKeys("portal-token");
+		browser.findElement(By.id("headers")).sendKeys("X-Team: support");
+		browser.findElement(By.id("rateLimit")).sendKeys("5");
+		browser.findElement(By.id("save-webhook")).click();
+		wait.until(d -> d.findElement(By.id("created-title")).getText().contains("now active"));
+		browser.findElement(By.id("open-webhook")).click();
+		String endpoint = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
+		var saved = ws.api().get("/api/v1/webhooks/" + endpoint).json();
+		assertThat(saved.get("ordering").asString()).isEqualTo("per_chat");
+		assertThat(saved.at("/auth/type").asString()).isEqualTo("bearer");
+		assertThat(saved.get("rateLimitPerSecond").asInt()).isEqualTo(5);
+		assertThat(saved.get("headers").has("X-Team")).isTrue();
+		assertThat(browser.findElement(By.id("health-none")).getText()).contains("No attempts");
+
+		// A test of another event type, sent with the endpoint's authorization and header.
+		new Select(browser.findElement(By.id("test-event-type"))).selectByValue("chat.unassigned");
+		browser.findElement(By.id("send-test")).click();
+		wait.until(d -> d.findElement(By.id("test-result")).getText().contains("success"));
+		var request = receiver.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
+		assertThat(request.getHeaders().get("Authorization")).isEqualTo("Bearer portal-token");
+		assertThat(request.getHeaders().get("X-Team")).isEqualTo("support");
+		assertThat(Api.parse(request.getBody().utf8()).get("type").asString()).isEqualTo("chat.unassigned");
+		String eventId = request.getHeaders().get("webhook-id");
+
+		// Its last 24 hours, and a delivery log searched by event and by chat.
+		browser.navigate().refresh();
+		assertThat(browser.findElement(By.id("health-summary")).getText()).contains("100.0%").contains("of 1 attempt succeeded");
+		browser.findElement(By.id("eventId")).sendKeys(eventId);
+		browser.findElement(By.id("eventId")).submit();
+		wait.until(d -> d.findElements(By.cssSelector("#deliveries tr[data-delivery]")).size() == 1);
+		browser.findElement(By.id("eventId")).clear();
+		browser.findElement(By.id("chatId")).sendKeys("chat_none");
+		browser.findElement(By.id("chatId")).submit();
+		wait.until(d -> d.findElements(By.cssSelector("#deliveries tr[data-delivery]")).isEmpty());
+
+		// Editing without typing the token again keeps it.
+		browser.findElement(By.id("edit-webhook")).click();
+		browser.findElement(By.id("name")).clear();
+		browser.findElement(By.id("name")).sendKeys("Portal (renamed)");
+		browser.findElement(By.id("save-webhook")).click();
+		wait.until(d -> d.findElement(By.tagName("h1")).getText().equals("Portal (renamed)"));
+		saved = ws.api().get("/api/v1/webhooks/" + endpoint).json();
+		assertThat(saved.at("/auth/type").asString()).isEqualTo("bearer");
+		assertThat(saved.get("rateLimitPerSecond").asInt()).isEqualTo(5);
+		assertThat(saved.get("headers").has("X-Team")).isTrue();
+		Browser.screenshot(browser, "webhook-portal");
+		assertThat(errors()).isEmpty();
 	}
 
 	@Test
