@@ -113,6 +113,16 @@ class BotController {
 		return captures.sample(caller, id);
 	}
 
+	/** A past request to the bot (a run's {@code requestId}) as the sample: {@code {"requestId": "req_…"}}. */
+	record UseAsSample(String requestId) {
+	}
+
+	@PutMapping("/{id}/sample")
+	CaptureService.SampleView useAsSample(@AuthenticationPrincipal Caller caller, @PathVariable BotId id,
+			@RequestBody UseAsSample body) {
+		return captures.useAsSample(caller, id, body == null ? null : body.requestId());
+	}
+
 	@GetMapping("/{id}/runs")
 	Page<Run> runs(@AuthenticationPrincipal Caller caller, @PathVariable BotId id,
 			@RequestParam(required = false) Run.Status status, @RequestParam(required = false) Integer limit,

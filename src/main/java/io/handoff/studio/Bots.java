@@ -159,6 +159,19 @@ class Bots {
 			.update();
 	}
 
+	/** Makes one of the bot's past requests its sample; false when the request is not the bot's. */
+	boolean useAsSample(WorkspaceId workspace, BotId id, String requestId) {
+		return jdbc.sql("""
+				UPDATE bots SET sample_request_id = :request, capture_until = NULL
+				WHERE workspace_id = :workspace AND id = :id
+				  AND EXISTS (SELECT 1 FROM bot_requests r WHERE r.id = :request AND r.bot_id = :id)
+				""")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.param("request", requestId)
+			.update() == 1;
+	}
+
 	/**
 	 * Makes {@code requestId} the bot's sample if the bot is capturing now, and ends the capture: of concurrent
 	 * requests exactly one wins. Answers whether this one did.

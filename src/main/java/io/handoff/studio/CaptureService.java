@@ -121,6 +121,19 @@ public class CaptureService {
 		}
 	}
 
+	/**
+	 * Makes a request the bot received before (the one behind a run, or one a webhook delivered) its sample, as if
+	 * Capture Response had caught it.
+	 */
+	@Transactional
+	public SampleView useAsSample(Caller caller, BotId id, String requestId) {
+		bots.get(caller, id);
+		if (requestId == null || requestId.isBlank() || !store.useAsSample(caller.workspaceId(), id, requestId.strip())) {
+			throw new HandoffException.NotFound("requestId", "request to this bot", String.valueOf(requestId));
+		}
+		return sample(caller, id);
+	}
+
 	public SampleView sample(Caller caller, BotId id) {
 		bots.get(caller, id);
 		Bots.Stored bot = bots.stored(caller.workspaceId(), id);

@@ -14,6 +14,11 @@ class PrettyJson {
 		this.json = json;
 	}
 
+	/** A step of a run's log by what it does, e.g. "HTTP Request" for {@code http_request}. */
+	public String stepTitle(String type, String name) {
+		return StepDescriptions.title(type, name);
+	}
+
 	/** An object's fields as "name: value, …" for a table cell; nothing for an empty object. */
 	public String fields(tools.jackson.databind.JsonNode node) {
 		if (node == null || !node.isObject()) {

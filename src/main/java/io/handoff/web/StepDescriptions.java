@@ -24,16 +24,21 @@ final class StepDescriptions {
 	}
 
 	static String title(Step step) {
-		if (step.name() != null && !step.name().isBlank()) {
-			return step.name();
+		return title(step.type(), step.name());
+	}
+
+	/** A step's name if it has one, else what its type does. */
+	static String title(String type, String name) {
+		if (name != null && !name.isBlank()) {
+			return name;
 		}
-		return switch (step.type()) {
+		return switch (type) {
 			case "assign_agent" -> "Assign Agent";
 			case "http_request" -> "HTTP Request";
 			case "crm_set_owner" -> "CRM: set the lead owner";
 			case "google_sheets_append" -> "Google Sheets: append a row";
 			case "ai_bot" -> "AI bot";
-			default -> step.type();
+			default -> type;
 		};
 	}
 

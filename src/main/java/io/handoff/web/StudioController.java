@@ -122,16 +122,20 @@ class StudioController {
 
 	/** One long poll: answers as soon as the request arrives, or after a while with the waiting state again. */
 	@GetMapping("/studio/bots/{id}/capture")
-	String awaitCapture(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, Model model)
-			throws InterruptedException {
+	Object awaitCapture(@AuthenticationPrincipal Caller caller, @PathVariable BotId id,
+			@RequestParam(required = false) java.time.Instant since, Model model) throws InterruptedException {
 		CaptureService.Capture capture = captures.await(caller, id, Duration.ofSeconds(20));
+		if (since != null && !since.equals(capture.startedAt())) {
+			// A poll of a capture that was stopped and started again: the page has a newer one waiting.
+			return org.springframework.http.ResponseEntity.noContent().build();
+		}
 		model.addAttribute("bot", bots.get(caller, id));
 		model.addAttribute("capture", capture);
 		if (capture.status() == CaptureService.Capture.Status.CAPTURED) {
 			// The capture card says it caught one; View Response Data, further down, is replaced where it is.
 			fill(caller, id, model);
 			model.addAttribute("oob", true);
-			return "studio/captured";
+			return "studio/captured :: captured";
 		}
 		return "studio/bot :: capture";
 	}
@@ -301,7 +305,8 @@ class StudioController {
 				return "redirect:/studio/bots/" + id;
 			}
 		}
-		steps.add(new BotService.StepSettings(null, type, null, null, settings));
+		// Named for what it does, so runs and their errors read "Step 2 (HTTP Request)" rather than the type.
+		steps.add(new BotService.StepSettings(null, type, StepDescriptions.title(type, null), null, settings));
 		try {
 			bots.setSteps(caller, id, steps);
 			redirect.addFlashAttribute("flash", "Step added");
@@ -347,6 +352,14 @@ class StudioController {
 		model.addAttribute("bot", bots.get(caller, id));
 		model.addAttribute("run", runs.get(caller, id, runId));
 		return "studio/run";
+	}
+
+	@PostMapping("/studio/bots/{id}/sample")
+	String useAsSample(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @RequestParam String requestId,
+			RedirectAttributes redirect) {
+		captures.useAsSample(caller, id, requestId);
+		redirect.addFlashAttribute("flash", "That request is now the sample: map its fields below");
+		return "redirect:/studio/bots/" + id + "#data";
 	}
 
 	@PostMapping("/studio/bots/{id}/runs/{runId}/rerun")

@@ -50,6 +50,30 @@ class BotStudioIT {
 	}
 
 	@Test
+	void aPastRequestBecomesTheSample() {
+		JsonNode bot = createBot("Replay", "active");
+		String id = bot.get("id").asString();
+		String url = bot.at("/trigger/hookUrl").asString();
+		assertThat(Hooks.postJson(url, "{\"order\": 1}").status()).isEqualTo(202);
+		assertThat(Hooks.postJson(url, "{\"order\": 2}").status()).isEqualTo(202);
+		JsonNode runs = Await.value("two runs", () -> api.get("/api/v1/bots/" + id + "/runs").json(),
+				page -> page.get("data").size() == 2);
+		String first = runs.at("/data/1/requestId").asString();
+		assertThat(api.get("/api/v1/bots/" + id + "/sample").status()).isEqualTo(404);
+
+		Api.Response used = api.put("/api/v1/bots/" + id + "/sample", "{\"requestId\": \"" + first + "\"}");
+		assertThat(used.status()).as(used.body()).isEqualTo(200);
+		assertThat(used.json().at("/request/body/order").asInt()).isEqualTo(1);
+		assertThat(api.get("/api/v1/bots/" + id + "/sample").json().at("/request/id").asString()).isEqualTo(first);
+
+		// Another bot's request is not this bot's to use.
+		String other = createBot("Other", "draft").get("id").asString();
+		Api.Response refused = api.put("/api/v1/bots/" + other + "/sample", "{\"requestId\": \"" + first + "\"}");
+		assertThat(refused.status()).isEqualTo(404);
+		assertThat(refused.json().at("/errors/0/field").asString()).isEqualTo("requestId");
+	}
+
+	@Test
 	void aBotHasItsOwnUrlThatCanBeRegenerated() {
 		JsonNode bot = createBot("Lead router", "draft");
 		String url = bot.at("/trigger/hookUrl").asString();

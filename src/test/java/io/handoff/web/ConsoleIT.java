@@ -395,7 +395,7 @@ class ConsoleIT {
 			return rows.isEmpty() || !d.findElement(By.id("runs")).getText().contains("succeeded") ? null : rows.getFirst();
 		});
 		run.click();
-		assertThat(browser.findElement(By.tagName("main")).getText()).contains("1. http_request").contains("201");
+		assertThat(browser.findElement(By.tagName("main")).getText()).contains("1. HTTP Request").contains("201");
 		Browser.screenshot(browser, "16-run");
 		browser.findElement(By.id("rerun")).click();
 		wait.until(d -> {
