@@ -24,9 +24,11 @@ import io.handoff.platform.PageRequest;
 class ConnectionController {
 
 	private final ConnectionService connections;
+	private final ConnectionChecks checks;
 	private final HandoffProperties properties;
 
-	ConnectionController(ConnectionService connections, HandoffProperties properties) {
+	ConnectionController(ConnectionService connections, ConnectionChecks checks, HandoffProperties properties) {
+		this.checks = checks;
 		this.connections = connections;
 		this.properties = properties;
 	}
@@ -52,6 +54,13 @@ class ConnectionController {
 	Connection update(@AuthenticationPrincipal Caller caller, @PathVariable String id,
 			@RequestBody ConnectionService.Settings settings) {
 		return connections.update(caller, id, settings);
+	}
+
+	/** Test connection: one harmless call with the credentials, answered as {@code {ok, message}}. */
+	@PostMapping("/{id}/test")
+	ConnectionChecks.Check test(@AuthenticationPrincipal Caller caller, @PathVariable String id)
+			throws InterruptedException {
+		return checks.check(caller, id);
 	}
 
 	@DeleteMapping("/{id}")

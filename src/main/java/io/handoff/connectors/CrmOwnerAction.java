@@ -128,12 +128,7 @@ class CrmOwnerAction implements StepAction {
 		}
 		ConnectionService.Resolved connection = connections.resolve(context.workspace(),
 				config.path("connectionId").asString(), null, "connectionId");
-		Crm crm = switch (connection.type()) {
-			case HUBSPOT -> new HubSpot(connection, output);
-			case ZOHO -> new Zoho(connection, output);
-			case SALESFORCE -> new Salesforce(connection, output);
-			default -> throw new HandoffException.InvalidInput("connectionId", "is not a CRM connection");
-		};
+		Crm crm = crmFor(connection, output);
 		output.put("provider", connection.type().name().toLowerCase(Locale.ROOT));
 		if (chat == null || sequence == null) {
 			return apply(crm, context, phone, email, output);
@@ -199,6 +194,23 @@ class CrmOwnerAction implements StepAction {
 			throw interrupted[0];
 		}
 		return result[0];
+	}
+
+	private Crm crmFor(ConnectionService.Resolved connection, ObjectNode output) {
+		return switch (connection.type()) {
+			case HUBSPOT -> new HubSpot(connection, output);
+			case ZOHO -> new Zoho(connection, output);
+			case SALESFORCE -> new Salesforce(connection, output);
+			default -> throw new HandoffException.InvalidInput("connectionId", "is not a CRM connection");
+		};
+	}
+
+	/**
+	 * Proves a CRM connection works: its owner lookup with an address no one has, which needs the same token and
+	 * rights as owner sync and changes nothing.
+	 */
+	void probe(ConnectionService.Resolved connection) throws CallFailed, InterruptedException {
+		crmFor(connection, json.createObjectNode()).ownerFor("connection-check@handoff.invalid");
 	}
 
 	private static Outcome noAgent(ObjectNode output, String why) {

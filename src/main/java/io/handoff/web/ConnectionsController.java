@@ -27,8 +27,10 @@ class ConnectionsController {
 
 	private final ConnectionService connections;
 	private final JsonMapper json;
+	private final io.handoff.connectors.ConnectionChecks checks;
 
-	ConnectionsController(ConnectionService connections, JsonMapper json) {
+	ConnectionsController(ConnectionService connections, io.handoff.connectors.ConnectionChecks checks, JsonMapper json) {
+		this.checks = checks;
 		this.connections = connections;
 		this.json = json;
 	}
@@ -72,6 +74,12 @@ class ConnectionsController {
 			fill(caller, null, model, form, Map.of(e.field() == null ? "form" : e.field(), e.getMessage()));
 			return "settings/connections";
 		}
+	}
+
+	@PostMapping("/settings/connections/{id}/test")
+	String test(@AuthenticationPrincipal Caller caller, @PathVariable String id, Model model) throws InterruptedException {
+		model.addAttribute("check", checks.check(caller, id));
+		return "settings/connections :: check";
 	}
 
 	@PostMapping("/settings/connections/{id}/delete")

@@ -267,43 +267,12 @@ class StudioController {
 			steps.add(new BotService.StepSettings(s.id(), s.type(), s.name(), s.condition(), s.config()));
 		}
 		ObjectNode settings;
-		if (type.equals("assign_agent")) {
-			settings = json.createObjectNode();
-			settings.put("strategy", strategy == null ? "round_robin" : strategy);
-			if ("member".equals(strategy) && pool != null && !pool.isEmpty()) {
-				settings.put("memberId", pool.getFirst());
-			}
-			else if (pool != null) {
-				pool.forEach(settings.putArray("pool")::add);
-			}
-			settings.put("onlineOnly", onlineOnly);
+		try {
+			settings = stepConfig(type, strategy, pool, onlineOnly, config, form, null);
 		}
-		else if (config == null) {
-			// The step's own form: its fields, as named in its settings.
-			settings = json.createObjectNode();
-			for (var field : form.entrySet()) {
-				if (field.getKey().startsWith("config.") && !field.getValue().isBlank()) {
-					String name = field.getKey().substring("config.".length());
-					if (name.equals("columns")) {
-						var columns = settings.putArray("columns");
-						for (String column : field.getValue().split("\\s*,\\s*")) {
-							columns.add(column);
-						}
-					}
-					else {
-						settings.put(name, field.getValue().strip());
-					}
-				}
-			}
-		}
-		else {
-			try {
-				settings = (ObjectNode) json.readTree(config.isBlank() ? "{}" : config);
-			}
-			catch (RuntimeException e) {
-				redirect.addFlashAttribute("stepError", "The settings are not a JSON object: " + e.getMessage());
-				return "redirect:/studio/bots/" + id;
-			}
+		catch (IllegalArgumentException e) {
+			redirect.addFlashAttribute("stepError", e.getMessage());
+			return "redirect:/studio/bots/" + id;
 		}
 		// Named for what it does, so runs and their errors read "Step 2 (HTTP Request)" rather than the type.
 		steps.add(new BotService.StepSettings(null, type, StepDescriptions.title(type, null), null, settings));
@@ -404,6 +373,21 @@ class StudioController {
 		model.addAttribute("stepTitles", titles);
 		model.addAttribute("stepSummaries", summaries);
 		model.addAttribute("stepJson", configs);
+		java.util.Map<String, String> columns = new java.util.HashMap<>();
+		java.util.Map<String, List<String>> stepMembers = new java.util.HashMap<>();
+		for (Step step : bot.steps()) {
+			List<String> values = new ArrayList<>();
+			step.config().path("columns").forEach(c -> values.add(c.asString()));
+			columns.put(step.id(), String.join(", ", values));
+			List<String> chosen = new ArrayList<>();
+			step.config().path("pool").forEach(m -> chosen.add(m.asString()));
+			if (step.config().hasNonNull("memberId")) {
+				chosen.add(step.config().get("memberId").asString());
+			}
+			stepMembers.put(step.id(), chosen);
+		}
+		model.addAttribute("stepColumns", columns);
+		model.addAttribute("stepMembers", stepMembers);
 	}
 
 	@PostMapping("/studio/bots/{id}/delete")
@@ -437,20 +421,75 @@ class StudioController {
 
 	@PostMapping("/studio/bots/{id}/steps/{stepId}")
 	String editStep(@AuthenticationPrincipal Caller caller, @PathVariable BotId id, @PathVariable String stepId,
-			@RequestParam(defaultValue = "{}") String config, RedirectAttributes redirect) {
+			@RequestParam(required = false) String strategy, @RequestParam(required = false) List<String> pool,
+			@RequestParam(defaultValue = "false") boolean onlineOnly, @RequestParam(required = false) String config,
+			@RequestParam java.util.Map<String, String> form, RedirectAttributes redirect) {
+		Bot bot = bots.get(caller, id);
+		Step step = bot.steps().stream().filter(s -> s.id().equals(stepId)).findFirst()
+			.orElseThrow(() -> new HandoffException.NotFound("stepId", "step", stepId));
 		ObjectNode settings;
 		try {
-			settings = (ObjectNode) json.readTree(config);
+			settings = stepConfig(step.type(), strategy, pool, onlineOnly, config, form, step.config());
 		}
-		catch (RuntimeException e) {
-			redirect.addFlashAttribute("stepError", "The settings are not a JSON object (check the braces and quotes)");
+		catch (IllegalArgumentException e) {
+			redirect.addFlashAttribute("stepError", e.getMessage());
 			return "redirect:/studio/bots/" + id;
 		}
-		List<BotService.StepSettings> steps = stepSettings(bots.get(caller, id)).stream()
+		List<BotService.StepSettings> steps = stepSettings(bot).stream()
 			.map(s -> s.id().equals(stepId) ? new BotService.StepSettings(s.id(), s.type(), s.name(), s.condition(), settings)
 					: s)
 			.toList();
 		return saveSteps(caller, id, steps, "Step saved", redirect);
+	}
+
+	/**
+	 * A step's settings from its form: Assign Agent's own fields, a type's {@code config.*} fields (over what the step
+	 * had, so settings the form does not show are kept; an emptied field is removed), or all settings as JSON.
+	 *
+	 * @throws IllegalArgumentException when the JSON is not an object
+	 */
+	private ObjectNode stepConfig(String type, String strategy, List<String> pool, boolean onlineOnly, String config,
+			java.util.Map<String, String> form, ObjectNode current) {
+		if (type.equals("assign_agent")) {
+			ObjectNode settings = json.createObjectNode();
+			settings.put("strategy", strategy == null ? "round_robin" : strategy);
+			if ("member".equals(strategy) && pool != null && !pool.isEmpty()) {
+				settings.put("memberId", pool.getFirst());
+			}
+			else if (pool != null) {
+				pool.forEach(settings.putArray("pool")::add);
+			}
+			settings.put("onlineOnly", onlineOnly);
+			return settings;
+		}
+		if (config != null) {
+			try {
+				return (ObjectNode) json.readTree(config.isBlank() ? "{}" : config);
+			}
+			catch (RuntimeException e) {
+				throw new IllegalArgumentException("The settings are not a JSON object (check the braces and quotes)");
+			}
+		}
+		ObjectNode settings = current == null ? json.createObjectNode() : current.deepCopy();
+		for (var field : form.entrySet()) {
+			if (!field.getKey().startsWith("config.")) {
+				continue;
+			}
+			String name = field.getKey().substring("config.".length());
+			if (field.getValue().isBlank()) {
+				settings.remove(name);
+			}
+			else if (name.equals("columns")) {
+				var columns = settings.putArray("columns");
+				for (String column : field.getValue().split("\\s*,\\s*")) {
+					columns.add(column);
+				}
+			}
+			else {
+				settings.put(name, field.getValue().strip());
+			}
+		}
+		return settings;
 	}
 
 	private static List<BotService.StepSettings> stepSettings(Bot bot) {

@@ -211,6 +211,27 @@ class ConnectorsIT {
 	}
 
 	@Test
+	void testConnectionSaysWhetherTheCredentialsWork() {
+		FakeCrm crm = crm(FakeCrm.Kind.HUBSPOT, "pat-na1-44444444");
+		String good = connection("""
+				{"type": "hubspot", "name": "HubSpot", "settings": {"baseUrl": "%s"}, "secrets": {"token": "pat-na1-44444444"}}"""
+			.formatted(server.url("/")));
+		String wrong = connection("""
+				{"type": "hubspot", "name": "HubSpot (old token)", "settings": {"baseUrl": "%s"}, "secrets": {"token": "pat-na1-expired"}}"""
+			.formatted(server.url("/")));
+
+		JsonNode works = api.post("/api/v1/connections/" + good + "/test", null).json();
+		assertThat(works.get("ok").asBoolean()).isTrue();
+		assertThat(works.get("message").asString()).contains("HubSpot works");
+		assertThat(crm.calls).anyMatch(c -> c.startsWith("GET /crm/v3/owners"));
+
+		JsonNode refused = api.post("/api/v1/connections/" + wrong + "/test", null).json();
+		assertThat(refused.get("ok").asBoolean()).isFalse();
+		assertThat(refused.get("message").asString()).contains("401");
+		assertThat(crm.records).isEmpty();
+	}
+
+	@Test
 	void connectionsKeepSecretsAndRefuseBadInput() {
 		Api.Response created = api.post("/api/v1/connections", """
 				{"type": "hubspot", "name": "HubSpot", "secrets": {"token": "pat-na1-secret-value"}}""");

@@ -478,14 +478,25 @@ class ConsoleIT {
 		cards.get(0).findElement(By.cssSelector(".move-down")).click();
 		wait.until(d -> d.findElements(By.cssSelector(".step-card")).get(0).getText().contains("Assign Agent"));
 
-		// Edit the HTTP step's settings.
+		// Edit the HTTP step in its own form.
 		WebElement http = browser.findElements(By.cssSelector(".step-card")).get(1);
 		http.findElement(By.cssSelector("details.edit-step summary")).click();
-		WebElement config = http.findElement(By.tagName("textarea"));
-		config.clear();
-		config.sendKeys("{\"method\": \"PUT\", \"url\": \"https://example.com/second\"}");
+		new Select(http.findElement(By.name("config.method"))).selectByVisibleText("PUT");
+		WebElement url = http.findElement(By.name("config.url"));
+		url.clear();
+		url.sendKeys("https://example.com/second");
 		http.findElement(By.cssSelector(".save-step")).click();
 		wait.until(d -> d.findElement(By.id("steps")).getText().contains("PUT https://example.com/second"));
+
+		// And Assign Agent in its own: one member instead of the pool.
+		WebElement assign = browser.findElements(By.cssSelector(".step-card")).get(0);
+		assign.findElement(By.cssSelector("details.edit-step summary")).click();
+		new Select(assign.findElement(By.name("strategy"))).selectByValue("member");
+		Select members = new Select(assign.findElement(By.name("pool")));
+		members.deselectAll();
+		members.selectByVisibleText("Rahul Verma");
+		assign.findElement(By.cssSelector(".save-step")).click();
+		wait.until(d -> d.findElement(By.id("steps")).getText().contains("To Rahul Verma"));
 
 		// Delete asks first: dismissed, nothing happens; accepted, the step goes.
 		browser.findElements(By.cssSelector(".step-card")).get(1).findElement(By.cssSelector(".delete-step")).click();
@@ -497,13 +508,13 @@ class ConsoleIT {
 		wait.until(d -> d.findElements(By.cssSelector(".step-card")).size() == 1);
 
 		// Regenerate URL asks first.
-		String url = browser.findElement(By.id("hook-url")).getAttribute("value");
+		String hookUrl = browser.findElement(By.id("hook-url")).getAttribute("value");
 		browser.findElement(By.id("regenerate-url")).click();
 		browser.switchTo().alert().dismiss();
-		assertThat(browser.findElement(By.id("hook-url")).getAttribute("value")).isEqualTo(url);
+		assertThat(browser.findElement(By.id("hook-url")).getAttribute("value")).isEqualTo(hookUrl);
 		browser.findElement(By.id("regenerate-url")).click();
 		browser.switchTo().alert().accept();
-		wait.until(d -> !d.findElement(By.id("hook-url")).getAttribute("value").equals(url));
+		wait.until(d -> !d.findElement(By.id("hook-url")).getAttribute("value").equals(hookUrl));
 
 		// A new webhook, then a reload of the page that says it is active: still one webhook.
 		browser.get(base + "/settings/webhooks/new");
