@@ -261,11 +261,7 @@ class StudioController {
 			@RequestParam(required = false) String strategy, @RequestParam(required = false) List<String> pool,
 			@RequestParam(defaultValue = "false") boolean onlineOnly, @RequestParam(required = false) String config,
 			@RequestParam java.util.Map<String, String> form, RedirectAttributes redirect) {
-		Bot bot = bots.get(caller, id);
-		List<BotService.StepSettings> steps = new ArrayList<>();
-		for (Step s : bot.steps()) {
-			steps.add(new BotService.StepSettings(s.id(), s.type(), s.name(), s.condition(), s.config()));
-		}
+		List<BotService.StepSettings> steps = new ArrayList<>(stepSettings(bots.get(caller, id)));
 		ObjectNode settings;
 		try {
 			settings = stepConfig(type, strategy, pool, onlineOnly, config, form, null);
@@ -276,17 +272,7 @@ class StudioController {
 		}
 		// Named for what it does, so runs and their errors read "Step 2 (HTTP Request)" rather than the type.
 		steps.add(new BotService.StepSettings(null, type, StepDescriptions.title(type, null), null, settings));
-		try {
-			bots.setSteps(caller, id, steps);
-			redirect.addFlashAttribute("flash", "Step added");
-		}
-		catch (HandoffException e) {
-			if (e instanceof Caller.Forbidden) {
-				throw e;
-			}
-			redirect.addFlashAttribute("stepError", plain(e));
-		}
-		return "redirect:/studio/bots/" + id;
+		return saveSteps(caller, id, steps, "Step added", redirect);
 	}
 
 	/** Try a message: the AI step's decision, shown inline; no chat is touched. */
