@@ -42,11 +42,11 @@ class EventController {
 			@RequestParam(required = false) String after) {
 		EventType eventType = type == null ? null : EventType.fromWire(type)
 			.orElseThrow(() -> new HandoffException.InvalidInput("type", "'" + type + "' is not an event type"));
-		return events.list(caller.workspaceId(), eventType, chatId, PageRequest.of(limit, after, properties.api()));
+		return events.list(caller, eventType, chatId, PageRequest.of(limit, after, properties.api()));
 	}
 
 	@GetMapping("/events/{id}")
 	Event get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-		return events.get(caller.workspaceId(), new EventId(id));
+		return events.get(caller, new EventId(id));
 	}
 }

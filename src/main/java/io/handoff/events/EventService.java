@@ -1,6 +1,7 @@
 package io.handoff.events;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
@@ -11,6 +12,8 @@ import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.handoff.inbox.ChatAssignmentChanged;
+import io.handoff.platform.Caller;
+import io.handoff.platform.ChatVisibility;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.Page;
 import io.handoff.platform.PageRequest;
@@ -27,8 +30,11 @@ public class EventService {
 	private final Payloads payloads;
 	private final EventCatalog catalog;
 	private final ApplicationEventPublisher publisher;
+	private final ChatVisibility visibility;
 
-	EventService(Events events, Payloads payloads, EventCatalog catalog, ApplicationEventPublisher publisher) {
+	EventService(Events events, Payloads payloads, EventCatalog catalog, ApplicationEventPublisher publisher,
+			ChatVisibility visibility) {
+		this.visibility = visibility;
 		this.events = events;
 		this.payloads = payloads;
 		this.catalog = catalog;
@@ -85,6 +91,20 @@ public class EventService {
 
 	/** The event log, newest first, optionally of one type and one chat. */
 	public Page<Event> list(WorkspaceId workspace, EventType type, String chatId, PageRequest page) {
-		return Page.of(events.list(workspace, type, chatId, page), page.limit(), e -> e.id().value());
+		return Page.of(events.list(workspace, type, chatId, null, page), page.limit(), e -> e.id().value());
+	}
+
+	/** The event log as the caller may see it: only the events of their chats for "assigned chats only". */
+	public Page<Event> list(Caller caller, EventType type, String chatId, PageRequest page) {
+		List<String> visible = visibility.seesAll(caller) ? null : visibility.visibleChatIds(caller);
+		return Page.of(events.list(caller.workspaceId(), type, chatId, visible, page), page.limit(), e -> e.id().value());
+	}
+
+	public Event get(Caller caller, EventId id) {
+		Event event = get(caller.workspaceId(), id);
+		if (!visibility.seesAll(caller) && (event.chatId() == null || !visibility.visibleChatIds(caller).contains(event.chatId()))) {
+			throw new HandoffException.NotFound("id", "event", id.value());
+		}
+		return event;
 	}
 }

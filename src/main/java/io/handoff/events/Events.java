@@ -49,12 +49,14 @@ class Events {
 	}
 
 	/** Newest first, in the order they were recorded. */
-	List<Event> list(WorkspaceId workspace, EventType type, String chatId, PageRequest page) {
+	/** @param visibleChats when not null, only events of these chats */
+	List<Event> list(WorkspaceId workspace, EventType type, String chatId, List<String> visibleChats, PageRequest page) {
 		return jdbc.sql("""
 				SELECT * FROM events
 				WHERE workspace_id = :workspace AND NOT test
 				  AND (CAST(:type AS text) IS NULL OR type = :type)
 				  AND (CAST(:chat AS text) IS NULL OR chat_id = :chat)
+				  AND (NOT :restricted OR chat_id = ANY (:visible))
 				  AND (CAST(:after AS text) IS NULL
 				       OR position < (SELECT position FROM events WHERE workspace_id = :workspace AND id = :after))
 				ORDER BY position DESC LIMIT :limit
@@ -62,6 +64,8 @@ class Events {
 			.param("workspace", workspace.value())
 			.param("type", type == null ? null : type.wire())
 			.param("chat", chatId)
+			.param("restricted", visibleChats != null)
+			.param("visible", visibleChats == null ? new String[0] : visibleChats.toArray(String[]::new))
 			.param("after", page.after())
 			.param("limit", page.fetchSize())
 			.query(Events::map)

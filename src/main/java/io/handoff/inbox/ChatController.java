@@ -67,26 +67,26 @@ class ChatController {
 			@RequestParam(required = false) MemberId assigneeId,
 			@RequestParam(defaultValue = "false") boolean unassigned,
 			@RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
-		return chats.list(caller.workspaceId(),
+		return chats.list(caller,
 				new ChatFilter(businessNumberId, customerId, status, assigneeId, unassigned),
 				PageRequest.of(limit, after, properties.api()));
 	}
 
 	@GetMapping("/chats/{id}")
 	Chat get(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id) {
-		return chats.get(caller.workspaceId(), id, "id");
+		return chats.get(caller, id, "id");
 	}
 
 	@PatchMapping("/chats/{id}")
 	Chat update(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id,
 			@Valid @RequestBody UpdateChat request) {
-		return chats.changeStatus(caller.workspaceId(), id, request.status());
+		return chats.changeStatus(caller, id, request.status());
 	}
 
 	@DeleteMapping("/chats/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void delete(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id) {
-		chats.delete(caller.workspaceId(), id);
+		chats.delete(caller, id);
 	}
 
 	/** Assigns or reassigns; answers {@code changed: false} when the member already holds the chat. */
@@ -94,18 +94,18 @@ class ChatController {
 	ChatService.Assignment assign(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id,
 			@Valid @RequestBody AssignChat request) {
 		MemberId member = member(caller.workspaceId(), request.memberId(), request.memberEmail());
-		return chats.assign(caller.workspaceId(), id, member, ChatService.Origin.of(caller));
+		return chats.assign(caller, id, member);
 	}
 
 	@DeleteMapping("/chats/{id}/assignment")
 	ChatService.Assignment unassign(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id) {
-		return chats.unassign(caller.workspaceId(), id, ChatService.Origin.of(caller));
+		return chats.unassign(caller, id);
 	}
 
 	@GetMapping("/chats/{id}/assignments")
 	Page<AssignmentChange> history(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id,
 			@RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
-		return chats.history(caller.workspaceId(), id, PageRequest.of(limit, after, properties.api()));
+		return chats.history(caller, id, PageRequest.of(limit, after, properties.api()));
 	}
 
 	/**
@@ -116,8 +116,7 @@ class ChatController {
 	ChatService.Assignment assignByPhone(@AuthenticationPrincipal Caller caller,
 			@Valid @RequestBody AssignByPhone request) {
 		MemberId member = member(caller.workspaceId(), request.memberId(), request.memberEmail());
-		return chats.assignByPhone(caller.workspaceId(), request.customerPhone(), request.businessNumber(), member,
-				ChatService.Origin.of(caller));
+		return chats.assignByPhone(caller, request.customerPhone(), request.businessNumber(), member);
 	}
 
 	private MemberId member(WorkspaceId workspace, MemberId id, String email) {

@@ -123,6 +123,90 @@ public class ChatService {
 		return Page.of(chats.list(workspace, filter, page), page.limit(), c -> c.id().value());
 	}
 
+	// What a person (or their API key) may see and do, the same for the API, the console and anything else acting
+	// for them: a member with "assigned chats only" sees and acts on only the chats assigned to them; Team Members
+	// assign only on numbers they have a role on; deleting a chat takes a Team Lead or an Owner. Bots and the
+	// system act through the workspace-level methods below.
+
+	/** The chat, if the caller may see it; a chat they may not see is "not found", as a foreign one is. */
+	public Chat get(Caller caller, ChatId id, String field) {
+		Chat chat = get(caller.workspaceId(), id, field);
+		if (!sees(caller, chat)) {
+			throw new HandoffException.NotFound(field, "chat", id.value());
+		}
+		return chat;
+	}
+
+	/** Whether the caller may see the chat. */
+	public boolean sees(Caller caller, Chat chat) {
+		return !caller.assignedOnly() || (chat.assigneeId() != null && chat.assigneeId().value().equals(caller.id()));
+	}
+
+	public Page<Chat> list(Caller caller, ChatFilter filter, PageRequest page) {
+		if (caller.assignedOnly()) {
+			if (filter.unassigned() || (filter.assigneeId() != null && !filter.assigneeId().value().equals(caller.id()))) {
+				return Page.of(java.util.List.of(), page.limit(), c -> c.id().value());
+			}
+			filter = new ChatFilter(filter.businessNumberId(), filter.customerId(), filter.status(),
+					new MemberId(caller.id()), false);
+		}
+		return list(caller.workspaceId(), filter, page);
+	}
+
+	@Transactional
+	public Chat changeStatus(Caller caller, ChatId id, Chat.Status status) {
+		requireRoleOnNumber(caller, get(caller, id, "id"));
+		return changeStatus(caller.workspaceId(), id, status);
+	}
+
+	@Transactional
+	public void delete(Caller caller, ChatId id) {
+		caller.requireManager();
+		delete(caller.workspaceId(), id);
+	}
+
+	@Transactional
+	public Assignment assign(Caller caller, ChatId chatId, MemberId memberId) {
+		Chat chat = get(caller, chatId, "chatId");
+		requireRoleOnNumber(caller, chat);
+		return assign(caller.workspaceId(), chatId, memberId, Origin.of(caller));
+	}
+
+	@Transactional
+	public Assignment unassign(Caller caller, ChatId chatId) {
+		Chat chat = get(caller, chatId, "chatId");
+		requireRoleOnNumber(caller, chat);
+		return unassign(caller.workspaceId(), chatId, Origin.of(caller));
+	}
+
+	@Transactional
+	public Assignment assignByPhone(Caller caller, String customerPhone, String businessNumber, MemberId memberId) {
+		Chat chat = openOrGetByPhone(caller.workspaceId(), customerPhone, businessNumber);
+		if (!sees(caller, chat)) {
+			throw new Caller.Forbidden("Your role lets you act only on chats assigned to you");
+		}
+		requireRoleOnNumber(caller, chat);
+		return assign(caller.workspaceId(), chat.id(), memberId, Origin.of(caller));
+	}
+
+	public Page<AssignmentChange> history(Caller caller, ChatId chatId, PageRequest page) {
+		get(caller, chatId, "id");
+		return history(caller.workspaceId(), chatId, page);
+	}
+
+	/** Team Members assign only chats of numbers they have a role on; managers and workspace keys assign anywhere. */
+	private void requireRoleOnNumber(Caller caller, Chat chat) {
+		if (caller.manager() || caller.kind() != Caller.Kind.MEMBER) {
+			return;
+		}
+		boolean hasRole = members.asAgentOn(caller.workspaceId(), new MemberId(caller.id()), chat.businessNumberId(), false)
+			.map(agent -> agent.wabaRole() != null)
+			.orElse(false);
+		if (!hasRole) {
+			throw new Caller.Forbidden("You have no role on this chat's business number, so you cannot change its chats");
+		}
+	}
+
 	/** Closes or reopens a chat. Reopening fails while another chat of the same pair is open. */
 	@Transactional
 	public Chat changeStatus(WorkspaceId workspace, ChatId id, Chat.Status status) {

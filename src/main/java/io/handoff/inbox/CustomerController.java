@@ -52,26 +52,26 @@ class CustomerController {
 			@RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
 		PageRequest page = PageRequest.of(limit, after, properties.api());
 		if (phone != null) {
-			return new Page<>(java.util.List.of(customers.byPhone(caller.workspaceId(), phone, "phone")), false,
+			return new Page<>(java.util.List.of(customers.byPhone(caller, phone, "phone")), false,
 					null);
 		}
-		return customers.list(caller.workspaceId(), page);
+		return customers.list(caller, page);
 	}
 
 	@GetMapping("/{id}")
 	Customer get(@AuthenticationPrincipal Caller caller, @PathVariable CustomerId id) {
-		return customers.get(caller.workspaceId(), id, "id");
+		return customers.get(caller, id, "id");
 	}
 
 	@PatchMapping("/{id}")
 	Customer update(@AuthenticationPrincipal Caller caller, @PathVariable CustomerId id,
 			@Valid @RequestBody UpdateCustomer request) {
-		return customers.update(caller.workspaceId(), id, request.name(), request.phone());
+		return customers.update(caller, id, request.name(), request.phone());
 	}
 
 	@DeleteMapping("/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void delete(@AuthenticationPrincipal Caller caller, @PathVariable CustomerId id) {
-		customers.delete(caller.workspaceId(), id);
+		customers.delete(caller, id);
 	}
 }

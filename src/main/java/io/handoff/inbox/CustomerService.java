@@ -6,6 +6,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.handoff.platform.Timestamps;
+import io.handoff.platform.Caller;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.Page;
 import io.handoff.platform.PageRequest;
@@ -70,6 +71,42 @@ public class CustomerService {
 
 	public Page<Customer> list(WorkspaceId workspace, PageRequest page) {
 		return Page.of(customers.list(workspace, page), page.limit(), c -> c.id().value());
+	}
+
+	// For people and their keys: a member with "assigned chats only" sees only the customers of chats assigned to
+	// them; deleting a customer takes a Team Lead or an Owner.
+
+	public Customer get(Caller caller, CustomerId id, String field) {
+		Customer customer = get(caller.workspaceId(), id, field);
+		if (caller.assignedOnly() && !customers.hasChatAssignedTo(id, new MemberId(caller.id()))) {
+			throw new HandoffException.NotFound(field, "customer", id.value());
+		}
+		return customer;
+	}
+
+	public Customer byPhone(Caller caller, String phone, String field) {
+		Customer customer = byPhone(caller.workspaceId(), phone, field);
+		return get(caller, customer.id(), field);
+	}
+
+	public Page<Customer> list(Caller caller, PageRequest page) {
+		if (!caller.assignedOnly()) {
+			return list(caller.workspaceId(), page);
+		}
+		return Page.of(customers.listAssignedTo(caller.workspaceId(), new MemberId(caller.id()), page), page.limit(),
+				c -> c.id().value());
+	}
+
+	@Transactional
+	public Customer update(Caller caller, CustomerId id, String name, String phone) {
+		get(caller, id, "id");
+		return update(caller.workspaceId(), id, name, phone);
+	}
+
+	@Transactional
+	public void delete(Caller caller, CustomerId id) {
+		caller.requireManager();
+		delete(caller.workspaceId(), id);
 	}
 
 	private void requireUnused(WorkspaceId workspace, String e164) {

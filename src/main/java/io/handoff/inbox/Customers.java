@@ -65,6 +65,30 @@ class Customers {
 			.optional();
 	}
 
+	boolean hasChatAssignedTo(CustomerId id, MemberId member) {
+		return jdbc.sql("SELECT EXISTS (SELECT 1 FROM chats WHERE customer_id = :id AND assignee_id = :member)")
+			.param("id", id.value())
+			.param("member", member.value())
+			.query(Boolean.class)
+			.single();
+	}
+
+	/** Customers with a chat assigned to {@code member}, newest first. */
+	List<Customer> listAssignedTo(WorkspaceId workspace, MemberId member, PageRequest page) {
+		return jdbc.sql("""
+				SELECT c.* FROM customers c
+				WHERE c.workspace_id = :workspace AND (CAST(:after AS text) IS NULL OR c.id < :after)
+				  AND EXISTS (SELECT 1 FROM chats ch WHERE ch.customer_id = c.id AND ch.assignee_id = :member)
+				ORDER BY c.id DESC LIMIT :limit
+				""")
+			.param("workspace", workspace.value())
+			.param("member", member.value())
+			.param("after", page.after())
+			.param("limit", page.fetchSize())
+			.query(Customers::map)
+			.list();
+	}
+
 	List<Customer> list(WorkspaceId workspace, PageRequest page) {
 		return jdbc.sql("""
 				SELECT * FROM customers

@@ -22,7 +22,8 @@ class MemberCallers implements MemberDirectory {
 	public Optional<Caller> asCaller(WorkspaceId workspace, String memberId) {
 		return members.access(workspace, new MemberId(memberId))
 			.map(access -> new Caller(workspace, Caller.Kind.MEMBER, memberId, access.name(),
-					access.base().managesSettings(), access.base() == Role.Base.TEAM_MEMBER_ASSIGNED));
+					access.base().managesSettings(), access.base() == Role.Base.TEAM_MEMBER_ASSIGNED,
+					access.base() == Role.Base.OWNER));
 	}
 
 	@Override

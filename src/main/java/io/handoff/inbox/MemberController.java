@@ -76,8 +76,7 @@ class MemberController {
 	@PatchMapping("/{id}")
 	Member update(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id,
 			@Valid @RequestBody UpdateMember request) {
-		caller.requireManager();
-		return team.updateMember(caller.workspaceId(), id,
+		return team.updateMember(caller, id,
 				new TeamService.MemberDetails(request.name(), request.email(), request.phone(), request.orgRole(),
 						request.numberRoles() == null ? null : byNumber(request.numberRoles())));
 	}
@@ -98,8 +97,7 @@ class MemberController {
 	@DeleteMapping("/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void delete(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id) {
-		caller.requireManager();
-		team.deleteMember(caller.workspaceId(), id);
+		team.deleteMember(caller, id);
 	}
 
 	private static Map<BusinessNumberId, String> byNumber(List<NumberRoleRequest> roles) {

@@ -145,6 +145,19 @@ class Members {
 	record Access(String name, Role.Base base) {
 	}
 
+	/** How many Owners the workspace has besides {@code member}. */
+	int ownersOtherThan(WorkspaceId workspace, MemberId member) {
+		return jdbc.sql("""
+				SELECT count(*) FROM members m JOIN roles r ON r.id = m.org_role_id
+				WHERE m.workspace_id = :workspace AND m.id <> :member AND m.deleted_at IS NULL AND r.base = :owner
+				""")
+			.param("workspace", workspace.value())
+			.param("member", member.value())
+			.param("owner", Role.Base.OWNER.dbValue())
+			.query(Integer.class)
+			.single();
+	}
+
 	List<io.handoff.platform.MemberDirectory.SignIn> signIns(String email) {
 		return jdbc.sql("""
 				SELECT workspace_id, id, password_hash FROM members

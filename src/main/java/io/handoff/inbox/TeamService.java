@@ -10,6 +10,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.handoff.platform.Timestamps;
+import io.handoff.platform.Caller;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.Ids;
 import io.handoff.platform.Page;
@@ -163,6 +164,59 @@ public class TeamService {
 			members.replaceNumberRoles(id, numberRoleIds(workspace, details.numberRoles()));
 		}
 		return member(workspace, id, "id");
+	}
+
+	// Owners are protected from everyone but Owners: a Team Lead cannot take a workspace over by changing an Owner's
+	// role, email or password, or by removing them; and a workspace always keeps an Owner.
+
+	@Transactional
+	public Member updateMember(Caller caller, MemberId id, MemberDetails details) {
+		caller.requireManager();
+		Member current = member(caller.workspaceId(), id, "id");
+		boolean isOwner = isOwner(caller.workspaceId(), id);
+		if (isOwner) {
+			caller.requireOwner("change an Owner's details or role");
+			if (details.orgRole() != null && role(caller.workspaceId(), details.orgRole(), "orgRole").base() != Role.Base.OWNER) {
+				requireAnotherOwner(caller.workspaceId(), id, "orgRole");
+			}
+		}
+		else if (details.orgRole() != null && role(caller.workspaceId(), details.orgRole(), "orgRole").base() == Role.Base.OWNER) {
+			caller.requireOwner("make someone an Owner");
+		}
+		return updateMember(caller.workspaceId(), current.id(), details);
+	}
+
+	@Transactional
+	public void setPassword(Caller caller, MemberId id, String password) {
+		boolean self = caller.kind() == Caller.Kind.MEMBER && caller.id().equals(id.value());
+		if (!self) {
+			caller.requireManager();
+			if (isOwner(caller.workspaceId(), id)) {
+				caller.requireOwner("set an Owner's password");
+			}
+		}
+		setPassword(caller.workspaceId(), id, password);
+	}
+
+	@Transactional
+	public void deleteMember(Caller caller, MemberId id) {
+		caller.requireManager();
+		if (isOwner(caller.workspaceId(), id)) {
+			caller.requireOwner("remove an Owner");
+			requireAnotherOwner(caller.workspaceId(), id, "id");
+		}
+		deleteMember(caller.workspaceId(), id);
+	}
+
+	private boolean isOwner(WorkspaceId workspace, MemberId id) {
+		return members.access(workspace, id).map(a -> a.base() == Role.Base.OWNER).orElse(false);
+	}
+
+	private void requireAnotherOwner(WorkspaceId workspace, MemberId leaving, String field) {
+		if (members.ownersOtherThan(workspace, leaving) == 0) {
+			throw new HandoffException.RuleViolation(field,
+					"a workspace keeps at least one Owner: make someone else an Owner first");
+		}
 	}
 
 	/**

@@ -39,8 +39,7 @@ class ApiKeyController {
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	ApiKey.Created create(@AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateApiKey request) {
-		caller.requireManager();
-		return apiKeys.create(caller.workspaceId(), request.name().strip(), request.memberId());
+		return apiKeys.create(caller, request.name().strip(), request.memberId());
 	}
 
 	@GetMapping
@@ -52,7 +51,6 @@ class ApiKeyController {
 
 	@DeleteMapping("/{id}")
 	ApiKey revoke(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-		caller.requireManager();
-		return apiKeys.revoke(caller.workspaceId(), id);
+		return apiKeys.revoke(caller, id);
 	}
 }

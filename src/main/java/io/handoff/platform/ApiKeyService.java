@@ -49,6 +49,31 @@ public class ApiKeyService {
 		return new ApiKey.Created(apiKey, key);
 	}
 
+	/**
+	 * Creates a key for a person: a key that acts as an Owner only an Owner may make, or a Team Lead could act as the
+	 * Owner through it.
+	 */
+	@Transactional
+	public ApiKey.Created create(Caller caller, String name, String memberId) {
+		caller.requireManager();
+		if (memberId != null && members.asCaller(caller.workspaceId(), memberId).map(Caller::owner).orElse(false)) {
+			caller.requireOwner("create a key that acts as an Owner");
+		}
+		return create(caller.workspaceId(), name, memberId);
+	}
+
+	/** Revokes a key; an Owner's keys only an Owner may revoke. */
+	@Transactional
+	public ApiKey revoke(Caller caller, String id) {
+		caller.requireManager();
+		ApiKey key = keys.find(caller.workspaceId(), id)
+			.orElseThrow(() -> new HandoffException.NotFound("id", "API key", id));
+		if (key.memberId() != null && members.asCaller(caller.workspaceId(), key.memberId()).map(Caller::owner).orElse(false)) {
+			caller.requireOwner("revoke an Owner's key");
+		}
+		return revoke(caller.workspaceId(), id);
+	}
+
 	public Page<ApiKey> list(WorkspaceId workspace, PageRequest page) {
 		return Page.of(keys.list(workspace, page), page.limit(), ApiKey::id);
 	}

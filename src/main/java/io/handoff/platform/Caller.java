@@ -10,12 +10,20 @@ package io.handoff.platform;
  * @param manager whether the caller may manage the workspace's settings (webhooks, numbers, team, keys): API keys,
  *        Owners and Team Leads
  * @param assignedOnly whether the caller sees only the chats assigned to them (Team Member, assigned chats only)
+ * @param owner whether the caller is an Owner (or acts as one, with an Owner's key): only Owners change Owners
  */
 public record Caller(WorkspaceId workspaceId, Kind kind, String id, String name, boolean manager,
-		boolean assignedOnly) implements java.io.Serializable {
+		boolean assignedOnly, boolean owner) implements java.io.Serializable {
 
 	public Caller(WorkspaceId workspaceId, Kind kind, String id, String name, boolean manager) {
-		this(workspaceId, kind, id, name, manager, false);
+		this(workspaceId, kind, id, name, manager, false, false);
+	}
+
+	/** Refuses a caller who is not an Owner, for actions on an Owner. */
+	public void requireOwner(String what) {
+		if (!owner) {
+			throw new Forbidden("Only an Owner can " + what);
+		}
 	}
 
 	/** Refuses a caller who may not manage settings; the check every settings action makes on the server. */

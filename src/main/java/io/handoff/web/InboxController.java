@@ -73,7 +73,7 @@ class InboxController {
 			assigneeId = new MemberId(assignee);
 		}
 		Chat.Status chatStatus = "closed".equals(status) ? Chat.Status.CLOSED : "all".equals(status) ? null : Chat.Status.OPEN;
-		Page<Chat> page = chats.list(caller.workspaceId(), new ChatFilter(
+		Page<Chat> page = chats.list(caller, new ChatFilter(
 				number == null || number.isBlank() ? null : new BusinessNumberId(number), null, chatStatus, assigneeId,
 				unassigned), new PageRequest(PAGE, after));
 		Map<String, String> numberNames = new HashMap<>();
@@ -105,10 +105,10 @@ class InboxController {
 			@RequestHeader(name = "HX-Request", required = false) String htmx, Model model) {
 		visible(caller, id);
 		if (memberId == null || memberId.isBlank()) {
-			chats.unassign(caller.workspaceId(), id, ChatService.Origin.of(caller));
+			chats.unassign(caller, id);
 		}
 		else {
-			chats.assign(caller.workspaceId(), id, new MemberId(memberId), ChatService.Origin.of(caller));
+			chats.assign(caller, id, new MemberId(memberId));
 		}
 		fill(caller, chats.get(caller.workspaceId(), id, "id"), model);
 		model.addAttribute("flash", "Saved");
@@ -116,11 +116,7 @@ class InboxController {
 	}
 
 	private Chat visible(Caller caller, ChatId id) {
-		Chat chat = chats.get(caller.workspaceId(), id, "id");
-		if (caller.assignedOnly() && (chat.assigneeId() == null || !chat.assigneeId().value().equals(caller.id()))) {
-			throw new HandoffException.NotFound("id", "chat", id.value());
-		}
-		return chat;
+		return chats.get(caller, id, "id");
 	}
 
 	private void fill(Caller caller, Chat chat, Model model) {
@@ -131,6 +127,6 @@ class InboxController {
 				team.members(caller.workspaceId(), chat.businessNumberId(), new PageRequest(200, null)).data());
 		model.addAttribute("assignee", chat.assigneeId() == null ? null : team.member(caller.workspaceId(), chat.assigneeId(), "id"));
 		model.addAttribute("messages", messages.latest(caller.workspaceId(), chat.id(), 50));
-		model.addAttribute("history", chats.history(caller.workspaceId(), chat.id(), new PageRequest(50, null)).data());
+		model.addAttribute("history", chats.history(caller, chat.id(), new PageRequest(50, null)).data());
 	}
 }

@@ -84,13 +84,10 @@ class TeamController {
 			}
 		});
 		try {
-			team.updateMember(caller.workspaceId(), id, new TeamService.MemberDetails(null, null, null, orgRole, numberRoles));
+			team.updateMember(caller, id, new TeamService.MemberDetails(null, null, null, orgRole, numberRoles));
 			redirect.addFlashAttribute("flash", "Roles saved");
 		}
 		catch (HandoffException e) {
-			if (e instanceof Caller.Forbidden) {
-				throw e;
-			}
 			redirect.addFlashAttribute("flashError", e.getMessage());
 		}
 		return "redirect:/settings/team";
@@ -101,11 +98,14 @@ class TeamController {
 			@RequestParam String password, RedirectAttributes redirect) {
 		caller.requireManager();
 		try {
-			team.setPassword(caller.workspaceId(), id, password);
+			team.setPassword(caller, id, password);
 			redirect.addFlashAttribute("flash", "Password set; the member can sign in");
 		}
 		catch (HandoffException.InvalidInput e) {
 			redirect.addFlashAttribute("flashError", "Password " + e.getMessage());
+		}
+		catch (Caller.Forbidden e) {
+			redirect.addFlashAttribute("flashError", e.getMessage());
 		}
 		return "redirect:/settings/team";
 	}
@@ -148,8 +148,13 @@ class TeamController {
 	@PostMapping("/settings/api-keys/{id}/revoke")
 	String revokeKey(@AuthenticationPrincipal Caller caller, @PathVariable String id, RedirectAttributes redirect) {
 		caller.requireManager();
-		apiKeys.revoke(caller.workspaceId(), id);
-		redirect.addFlashAttribute("flash", "Key revoked");
+		try {
+			apiKeys.revoke(caller, id);
+			redirect.addFlashAttribute("flash", "Key revoked");
+		}
+		catch (Caller.Forbidden e) {
+			redirect.addFlashAttribute("flashError", e.getMessage());
+		}
 		return "redirect:/settings/team";
 	}
 
