@@ -10,6 +10,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
  * Signs team members in to the web console by email and password. The principal is the member's {@link Caller}, as
@@ -22,10 +23,12 @@ final class MemberSignIn implements AuthenticationProvider {
 	private final String decoy;
 	private final MemberDirectory members;
 	private final PasswordEncoder passwords;
+	private final SignInThrottle throttle;
 
-	MemberSignIn(MemberDirectory members, PasswordEncoder passwords) {
+	MemberSignIn(MemberDirectory members, PasswordEncoder passwords, SignInThrottle throttle) {
 		this.members = members;
 		this.passwords = passwords;
+		this.throttle = throttle;
 		this.decoy = passwords.encode("no member has this email");
 	}
 
@@ -33,6 +36,12 @@ final class MemberSignIn implements AuthenticationProvider {
 	public Authentication authenticate(Authentication authentication) {
 		String email = authentication.getName() == null ? "" : authentication.getName().strip();
 		String password = authentication.getCredentials() == null ? "" : authentication.getCredentials().toString();
+		String address = authentication.getDetails() instanceof WebAuthenticationDetails details
+				? details.getRemoteAddress() : "unknown";
+		java.time.Duration wait = throttle.waitFor(email, address);
+		if (!wait.isZero()) {
+			throw new SignInThrottle.Throttled(wait);
+		}
 		List<MemberDirectory.SignIn> candidates = email.isEmpty() ? List.of() : members.signIns(email);
 		if (candidates.isEmpty()) {
 			passwords.matches(password, decoy);
@@ -41,9 +50,11 @@ final class MemberSignIn implements AuthenticationProvider {
 			if (passwords.matches(password, candidate.passwordHash())) {
 				Caller caller = members.asCaller(candidate.workspace(), candidate.memberId())
 					.orElseThrow(() -> new BadCredentialsException("Wrong email or password"));
+				throttle.succeeded(email, address);
 				return UsernamePasswordAuthenticationToken.authenticated(caller, null, authorities(caller));
 			}
 		}
+		throttle.failed(email, address);
 		throw new BadCredentialsException("Wrong email or password");
 	}
 

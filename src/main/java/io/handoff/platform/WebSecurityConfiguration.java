@@ -45,6 +45,30 @@ class WebSecurityConfiguration {
 	}
 
 	/**
+	 * Prometheus metrics, for the operator's scraper: a bearer token from {@code handoff.metrics.token}; health stays
+	 * open for load balancers and orchestrators.
+	 */
+	@Bean
+	@Order(0)
+	SecurityFilterChain metricsSecurity(HttpSecurity http, Problems problems,
+			@org.springframework.beans.factory.annotation.Value("${handoff.metrics.token:}") String token) throws Exception {
+		http.securityMatcher("/actuator/prometheus")
+			.csrf(csrf -> csrf.disable())
+			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache(cache -> cache.disable())
+			.addFilterBefore(new MetricsTokenFilter(token), AnonymousAuthenticationFilter.class)
+			.authorizeHttpRequests(auth -> auth.anyRequest().hasRole("METRICS"))
+			.exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) -> problems.write(response,
+					Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", null, token.isBlank()
+							? "Metrics are off: set handoff.metrics.token and scrape with 'Authorization: Bearer <token>'"
+							: "Send the metrics token as 'Authorization: Bearer <token>'")))
+				.accessDeniedHandler((request, response, ex) -> problems.write(response, Problems.of(
+						HttpStatus.UNAUTHORIZED, "unauthenticated", null,
+						"Send the metrics token as 'Authorization: Bearer <token>'"))));
+		return http.build();
+	}
+
+	/**
 	 * Bots' hook URLs and channel webhooks: open to senders on the internet, who prove themselves by the unguessable
 	 * URL and, where configured, a signature the handler checks.
 	 */
@@ -65,20 +89,22 @@ class WebSecurityConfiguration {
 	 */
 	@Bean
 	@Order(2)
-	SecurityFilterChain consoleSecurity(HttpSecurity http, MemberDirectory members, PasswordEncoder passwords)
-			throws Exception {
+	SecurityFilterChain consoleSecurity(HttpSecurity http, MemberDirectory members, PasswordEncoder passwords,
+			java.time.Clock clock) throws Exception {
 		http.authorizeHttpRequests(auth -> auth
-			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/v3/api-docs",
+			.requestMatchers("/actuator/health", "/actuator/health/**", "/v3/api-docs",
 					"/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error", "/login", "/setup", "/webjars/**",
 					"/console/**", "/favicon.ico")
 			.permitAll()
 			.anyRequest()
 			.hasRole("MEMBER"))
-			.authenticationProvider(new MemberSignIn(members, passwords))
+			.authenticationProvider(new MemberSignIn(members, passwords, new SignInThrottle(clock)))
 			.formLogin(form -> form.loginPage("/login")
 				.usernameParameter("email")
 				.defaultSuccessUrl("/inbox", true)
-				.failureUrl("/login?error")
+				.failureHandler((request, response, e) -> response.sendRedirect(request.getContextPath()
+						+ (e instanceof SignInThrottle.Throttled throttled
+								? "/login?wait=" + Math.max(1, (throttled.waitFor().toSeconds() + 59) / 60) : "/login?error")))
 				.permitAll())
 			.logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
 			.sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()))

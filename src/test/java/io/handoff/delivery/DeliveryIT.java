@@ -494,7 +494,12 @@ class DeliveryIT {
 		assign(ws.john().id());
 		awaitDelivery("succeeded");
 
-		String metrics = new Api(api.base(), null).get("/actuator/prometheus").body();
+		// Metrics span every workspace: the operator's token opens them, a workspace key does not.
+		Api.Response anonymous = new Api(api.base(), null).get("/actuator/prometheus");
+		assertThat(anonymous.status()).isEqualTo(401);
+		assertThat(anonymous.contentType()).startsWith("application/problem+json");
+		assertThat(api.get("/actuator/prometheus").status()).isEqualTo(401);
+		String metrics = new Api(api.base(), "test-metrics-token").get("/actuator/prometheus").body();
 		assertThat(metrics).contains("handoff_delivery_attempts_total{", "outcome=\"success\"",
 				"handoff_delivery_attempt_duration_seconds_bucket{");
 	}

@@ -20,7 +20,7 @@ import org.springframework.test.context.ContextConfiguration;
 				"handoff.secrets.key=dGVzdC1rZXktZm9yLWhhbmRvZmYtdGVzdHMtMzJieXQ=",
 				"handoff.webhooks.allowed-networks=127.0.0.0/8,::1/128", "handoff.delivery.poll-interval=100ms",
 				"handoff.delivery.lease-check-interval=200ms", "handoff.node-id=test-node",
-				"handoff.http.connect-timeout=2s", "handoff.webhooks.response-timeout=3s",
+				"handoff.http.connect-timeout=2s", "handoff.metrics.token=test-metrics-token", "handoff.webhooks.response-timeout=3s",
 				"handoff.connectors.retry-base=5ms", "handoff.connectors.max-tries=10", "handoff.connectors.timeout=3s" })
 @Import(TestSupportConfiguration.class)
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
