@@ -48,6 +48,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 				"This conflicts with a record created at the same time; retry the request"));
 	}
 
+	/** A query parameter with a broken percent-encoding (a lone {@code %}): the container could not decode it. */
+	@ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+	ResponseEntity<ProblemDetail> undecodable(org.apache.tomcat.util.http.InvalidParameterException e) {
+		java.util.regex.Matcher name = java.util.regex.Pattern.compile("Parameter \\[([A-Za-z0-9_.]{1,64})\\]")
+			.matcher(String.valueOf(e.getMessage()));
+		return respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid_input", name.find() ? name.group(1) : null,
+				"is not valid percent-encoding: a % must be followed by two hexadecimal digits (write %25 for a % sign)"));
+	}
+
+	/**
+	 * Text PostgreSQL cannot store, a NUL character above all, in an id, a cursor or a JSON string: the request is at
+	 * fault, and nothing was written.
+	 */
+	@ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
+	ResponseEntity<ProblemDetail> unstorable(org.springframework.dao.DataIntegrityViolationException e) {
+		if (e.getMostSpecificCause() instanceof java.sql.SQLException sql
+				&& ("22021".equals(sql.getSQLState()) || "22P05".equals(sql.getSQLState()))) {
+			return respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid_input", null,
+					"The request contains a character that cannot be stored, such as a NUL (\\u0000); remove it"));
+		}
+		return unexpected(e);
+	}
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception e) {
 		log.error("Unexpected error", e);

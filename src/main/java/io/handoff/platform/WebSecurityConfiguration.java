@@ -116,6 +116,13 @@ class WebSecurityConfiguration {
 		return http.build();
 	}
 
+	/** Addresses the firewall refuses (encoded slashes, dots, percent signs) get a problem+json 400 like any bad input. */
+	@Bean
+	org.springframework.security.web.firewall.RequestRejectedHandler requestRejectedHandler(Problems problems) {
+		return (request, response, e) -> problems.write(response, Problems.of(HttpStatus.BAD_REQUEST, "invalid_path",
+				null, "The address has characters Handoff does not accept in a path (such as an encoded /, . or %)"));
+	}
+
 	@Bean
 	FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimit(Problems problems, HandoffProperties properties) {
 		var registration = new FilterRegistrationBean<>(

@@ -36,6 +36,37 @@ class ApiErrorsIT {
 	}
 
 	@Test
+	void malformedValuesAreBadRequestsNotServerErrors() throws Exception {
+		// A lone % cannot be decoded; a client library would refuse to send it, so it goes over a plain socket.
+		String raw = rawGet("/api/v1/chats?after=%");
+		assertThat(raw).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("\"field\":\"after\"")
+			.contains("percent-encoding");
+		assertThat(rawGet("/api/v1/chats?limit=%")).startsWith("HTTP/1.1 400").contains("\"field\":\"limit\"");
+
+		// NUL characters in a cursor and in a JSON string cannot be stored: 400, and nothing is written.
+		Api.Response cursor = api.get("/api/v1/chats?after=chat_%00x");
+		assertThat(cursor.status()).isEqualTo(400);
+		assertThat(cursor.contentType()).startsWith("application/problem+json");
+		Api.Response name = api.post("/api/v1/customers", "{\"name\": \"Nul\\u0000Name\", \"phone\": \"+919111000999\"}");
+		assertThat(name.status()).isEqualTo(400);
+		assertThat(name.json().get("detail").asString()).contains("NUL");
+		assertThat(api.get("/api/v1/customers?phone=%2B919111000999").status()).isEqualTo(404);
+
+		// Paths the firewall refuses answer problem+json too.
+		String path = rawGet("/api/v1/%25");
+		assertThat(path).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("invalid_path");
+	}
+
+	private String rawGet(String target) throws Exception {
+		java.net.URI base = java.net.URI.create(api.base());
+		try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+			socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+					+ api.key() + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		}
+	}
+
+	@Test
 	void rejectsInvalidCustomerPhone() {
 		assertProblem(api.post("/api/v1/customers", """
 				{"name": "Someone", "phone": "+91 12"}"""), 400, "invalid_field", "phone");
