@@ -162,7 +162,7 @@ class ReceiverKindsIT {
 		chats.assign(ws.id(), chats.open(ws.id(), ws.support().id(), newcomer.id()).id(), ws.john().id(),
 				ChatService.Origin.manual(ws.anita().id(), ws.anita().name()));
 		try {
-			Await.until("the newcomer's event arrives", () -> distinctIds("/ordered").size() == 1);
+			Await.until("the newcomer's event arrives", () -> !distinctIds("/ordered").isEmpty());
 		}
 		catch (AssertionError e) {
 			throw new AssertionError(e.getMessage() + "; deliveries: " + jdbc.sql("""
