@@ -123,7 +123,15 @@ class HttpRequestAction implements StepAction {
 		HttpUrl.Builder urlBuilder = parsed.newBuilder();
 		config.path("query").properties().forEach(e -> urlBuilder.addQueryParameter(e.getKey(), context.text(e.getValue().asString())));
 		Request.Builder request = new Request.Builder().url(urlBuilder.build());
-		config.path("headers").properties().forEach(e -> request.header(e.getKey(), context.text(e.getValue().asString())));
+		for (var header : config.path("headers").properties()) {
+			String value = context.text(header.getValue().asString());
+			if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+				// A line break in a header would start a new header (or the body): never send it, and do not echo it.
+				return Outcome.failed("The header " + header.getKey()
+						+ " would contain a line break (from a variable in its template), so the request was not sent");
+			}
+			request.header(header.getKey(), value);
+		}
 		String connectionId = config.path("connectionId").asString(null);
 		if (connectionId != null) {
 			ConnectionService.Resolved connection = connections.resolve(context.workspace(), connectionId,

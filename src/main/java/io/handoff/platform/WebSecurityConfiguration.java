@@ -108,7 +108,9 @@ class WebSecurityConfiguration {
 				.permitAll())
 			.logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
 			.sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()))
-			.headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
+			.headers(h -> h.referrerPolicy(r -> r.policy(
+					org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+				.contentSecurityPolicy(csp -> csp.policyDirectives(
 					"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
 							+ "connect-src 'self'; frame-ancestors 'none'; form-action 'self'")))
 			.addFilterAfter(new SignedInMembers(members),

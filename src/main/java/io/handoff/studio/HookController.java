@@ -23,6 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class HookController {
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HookController.class);
+
 	private final HookService hooks;
 
 	HookController(HookService hooks) {
@@ -34,12 +36,24 @@ class HookController {
 	}
 
 	@RequestMapping(path = "/hooks/{token}", method = { RequestMethod.POST, RequestMethod.PUT, RequestMethod.GET })
-	ResponseEntity<Accepted> receive(@PathVariable String token, HttpServletRequest request) throws IOException {
+	ResponseEntity<Accepted> receive(@PathVariable String token, HttpServletRequest request) {
+		if ("HEAD".equals(request.getMethod())) {
+			// Link checkers and monitors probe URLs with HEAD: answer, but store and run nothing.
+			return ResponseEntity.ok().build();
+		}
 		Map<String, List<String>> headers = new LinkedHashMap<>();
 		for (String name : Collections.list(request.getHeaderNames())) {
 			headers.put(name.toLowerCase(Locale.ROOT), Collections.list(request.getHeaders(name)));
 		}
-		byte[] body = request.getInputStream().readAllBytes();
+		byte[] body;
+		try {
+			body = request.getInputStream().readAllBytes();
+		}
+		catch (IOException aborted) {
+			// The sender went away mid-upload: nothing to answer, and nothing worth more than a line at DEBUG.
+			log.debug("A request to a hook ended before its body was read");
+			return ResponseEntity.badRequest().build();
+		}
 		HookService.Received received = hooks.receive(token, new HookService.Incoming(request.getMethod(), headers,
 				request.getQueryString(), request.getContentType(), body, request.getRemoteAddr()));
 		return ResponseEntity.status(HttpStatus.ACCEPTED)

@@ -258,6 +258,10 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 		return asked != null && asked.compareTo(jittered) > 0 ? asked : jittered;
 	}
 
+	/**
+	 * Runs a step; whatever it throws ends the step as failed, never the run's lease (an exception left to the queue
+	 * worker would leave the run "running" until another node took it over, only to fail the same way).
+	 */
 	private static StepAction.Outcome runQuietly(StepAction action, StepAction.Context context) {
 		try {
 			return action.run(context);
@@ -265,6 +269,14 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted", e);
+		}
+		catch (HandoffException e) {
+			throw e;
+		}
+		catch (RuntimeException e) {
+			log.warn("Step {} of run {} failed unexpectedly", context.stepId(), context.runId(), e);
+			return StepAction.Outcome.failed("The step failed unexpectedly (" + e.getClass().getSimpleName()
+					+ "); the run stopped here");
 		}
 	}
 
