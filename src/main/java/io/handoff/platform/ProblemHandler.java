@@ -31,6 +31,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
+	/** Names people reach for that mean a field of another name (responses show ids where requests take either). */
+	private static final java.util.Map<String, String> KNOWN_ALIASES = java.util.Map.of("businessNumberIds",
+			"businessNumbers (ids or E.164 numbers)", "events", "eventTypes", "event_types", "eventTypes", "urls", "url");
+
 	@ExceptionHandler(HandoffException.class)
 	ResponseEntity<ProblemDetail> handoff(HandoffException e) {
 		return respond(Problems.of(e.status(), e.code(), e.field(), e.getMessage()));
@@ -143,6 +147,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (e.getCause() instanceof StreamReadException read) {
 			return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "malformed_json", null,
 					"The body is not valid JSON: " + read.getOriginalMessage())));
+		}
+		if (e.getCause() instanceof tools.jackson.databind.exc.UnrecognizedPropertyException unknown) {
+			String field = path(unknown);
+			String name = unknown.getPropertyName();
+			String instead = KNOWN_ALIASES.get(name);
+			return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "unknown_field", field,
+					"is not a field of this request" + (instead != null ? "; use " + instead
+							: unknown.getKnownPropertyIds() == null || unknown.getKnownPropertyIds().isEmpty() ? ""
+									: "; its fields are " + unknown.getKnownPropertyIds().stream().map(String::valueOf)
+										.sorted().collect(java.util.stream.Collectors.joining(", "))))));
 		}
 		if (e.getCause() instanceof JacksonException mapping && !mapping.getPath().isEmpty()) {
 			String field = path(mapping);

@@ -6,8 +6,32 @@ import org.springframework.core.convert.converter.ConverterFactory;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import tools.jackson.databind.json.JsonMapper;
+
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
+
+	private final JsonMapper json;
+
+	WebConfiguration(JsonMapper json) {
+		this.json = json;
+	}
+
+	/**
+	 * Request bodies refuse fields no operation knows: a misspelt or misremembered name (businessNumberIds for
+	 * businessNumbers) would otherwise be dropped without a word, and the request would do something else than
+	 * asked. Only bodies of requests are strict; what Handoff stores and reads back stays lenient.
+	 */
+	@Override
+	public void extendMessageConverters(java.util.List<org.springframework.http.converter.HttpMessageConverter<?>> converters) {
+		JsonMapper strict = json.rebuild().enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.build();
+		for (int i = 0; i < converters.size(); i++) {
+			if (converters.get(i) instanceof org.springframework.http.converter.json.JacksonJsonHttpMessageConverter) {
+				converters.set(i, new org.springframework.http.converter.json.JacksonJsonHttpMessageConverter(strict));
+			}
+		}
+	}
 
 	/** Query parameters name enum values as payloads do ({@code status=open}, {@code base=team_lead}). */
 	@Override

@@ -57,6 +57,16 @@ class WebhookInputIT {
 	}
 
 	@Test
+	void refusesFieldsItDoesNotKnowInsteadOfIgnoringThem() {
+		Api.Response response = api.post("/api/v1/webhooks", """
+				{"name": "Sales CRM", "url": "https://crm.example.com/hook", "eventTypes": ["chat.assigned"],
+				 "businessNumberIds": ["num_01M8QPZ0000000000000000000"]}""");
+		assertProblem(response, "businessNumberIds");
+		assertThat(response.json().at("/errors/0/message").asString()).contains("use businessNumbers");
+		assertNothingStored();
+	}
+
+	@Test
 	void refusesHostNamesThatResolveToInternalAddresses() {
 		dns.script("intranet.test", List.of("10.20.30.40"));
 		dns.script("metadata.test", List.of("169.254.169.254"));
