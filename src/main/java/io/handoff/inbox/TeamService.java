@@ -265,6 +265,13 @@ public class TeamService {
 		if (password == null || password.length() < 12) {
 			throw new HandoffException.InvalidInput("password", "must be at least 12 characters long");
 		}
+		if (password.length() > 128) {
+			throw new HandoffException.InvalidInput("password", "must be at most 128 characters long");
+		}
+		if (CommonPasswords.contains(password)) {
+			throw new HandoffException.InvalidInput("password",
+					"is one of the passwords people choose most often; choose one that others would not guess");
+		}
 		if (password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 72) {
 			// bcrypt reads no further than 72 bytes: a longer password would be cut without the member knowing.
 			throw new HandoffException.InvalidInput("password", "must be at most 72 bytes (72 letters without accents)");

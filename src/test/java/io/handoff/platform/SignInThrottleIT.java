@@ -1,6 +1,7 @@
 package io.handoff.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.CookieManager;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +75,21 @@ class SignInThrottleIT {
 		clock.advance(Duration.ofSeconds(31));
 		assertThat(signIn("guessed@company.com", PASSWORD)).endsWith("/inbox");
 		assertThat(signIn("guessed@company.com", "one more wrong")).endsWith("/login?error");
+	}
+
+	@Test
+	void passwordsPeopleGuessAndOverlongOnesAreRefusedInWords() {
+		var ws = fixtures.workspace();
+		for (String guessable : List.of("password1234", "Password 1234", "QWERTY123456")) {
+			assertThatThrownBy(() -> team.setPassword(ws.id(), ws.anita().id(), guessable))
+				.isInstanceOf(HandoffException.InvalidInput.class)
+				.hasMessageContaining("most often");
+		}
+		assertThatThrownBy(() -> team.setPassword(ws.id(), ws.anita().id(), "x".repeat(129)))
+			.hasMessageContaining("at most 128");
+		assertThatThrownBy(() -> team.setPassword(ws.id(), ws.anita().id(), "é".repeat(40)))
+			.hasMessageContaining("72 bytes");
+		team.setPassword(ws.id(), ws.anita().id(), "a sentence only I would write");
 	}
 
 	/** Posts the sign-in form from a fresh session and answers where it redirects to. */
