@@ -23,7 +23,7 @@ class MemberCallers implements MemberDirectory {
 		return members.access(workspace, new MemberId(memberId))
 			.map(access -> new Caller(workspace, Caller.Kind.MEMBER, memberId, access.name(),
 					access.base().managesSettings(), access.base() == Role.Base.TEAM_MEMBER_ASSIGNED,
-					access.base() == Role.Base.OWNER));
+					access.base() == Role.Base.OWNER, access.credentials()));
 	}
 
 	@Override

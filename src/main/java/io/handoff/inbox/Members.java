@@ -133,16 +133,19 @@ class Members {
 	/** The member's name and what their workspace role may do, unless they were deleted. */
 	Optional<Access> access(WorkspaceId workspace, MemberId id) {
 		return jdbc.sql("""
-				SELECT m.name, r.base FROM members m JOIN roles r ON r.id = m.org_role_id
+				SELECT m.name, r.base, md5(coalesce(m.password_hash, '')) AS credentials
+				FROM members m JOIN roles r ON r.id = m.org_role_id
 				WHERE m.workspace_id = :workspace AND m.id = :id AND m.deleted_at IS NULL
 				""")
 			.param("workspace", workspace.value())
 			.param("id", id.value())
-			.query((rs, n) -> new Access(rs.getString("name"), Role.Base.fromDb(rs.getString("base"))))
+			.query((rs, n) -> new Access(rs.getString("name"), Role.Base.fromDb(rs.getString("base")),
+					rs.getString("credentials")))
 			.optional();
 	}
 
-	record Access(String name, Role.Base base) {
+	/** @param credentials a digest of the password hash, which changes whenever the password does */
+	record Access(String name, Role.Base base, String credentials) {
 	}
 
 	/** How many Owners the workspace has besides {@code member}. */

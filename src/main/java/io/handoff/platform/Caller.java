@@ -11,12 +11,14 @@ package io.handoff.platform;
  *        Owners and Team Leads
  * @param assignedOnly whether the caller sees only the chats assigned to them (Team Member, assigned chats only)
  * @param owner whether the caller is an Owner (or acts as one, with an Owner's key): only Owners change Owners
+ * @param credentials a digest of the member's password as it was when the caller was read: a session whose digest
+ *        differs from the member's current one was signed in with a password that has been changed since
  */
 public record Caller(WorkspaceId workspaceId, Kind kind, String id, String name, boolean manager,
-		boolean assignedOnly, boolean owner) implements java.io.Serializable {
+		boolean assignedOnly, boolean owner, String credentials) implements java.io.Serializable {
 
 	public Caller(WorkspaceId workspaceId, Kind kind, String id, String name, boolean manager) {
-		this(workspaceId, kind, id, name, manager, false, false);
+		this(workspaceId, kind, id, name, manager, false, false, null);
 	}
 
 	/** Refuses a caller who is not an Owner, for actions on an Owner. */

@@ -34,7 +34,8 @@ final class SignedInMembers extends OncePerRequestFilter {
 		if (authentication != null && authentication.getPrincipal() instanceof Caller signedIn
 				&& signedIn.kind() == Caller.Kind.MEMBER) {
 			Optional<Caller> current = members.asCaller(signedIn.workspaceId(), signedIn.id());
-			if (current.isEmpty()) {
+			// A removed member, or a password changed since this session signed in, ends the session.
+			if (current.isEmpty() || !java.util.Objects.equals(current.get().credentials(), signedIn.credentials())) {
 				SecurityContextHolder.clearContext();
 				var session = request.getSession(false);
 				if (session != null) {

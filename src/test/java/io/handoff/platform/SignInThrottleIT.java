@@ -92,9 +92,33 @@ class SignInThrottleIT {
 		team.setPassword(ws.id(), ws.anita().id(), "a sentence only I would write");
 	}
 
+	@Test
+	void aNewPasswordEndsTheMembersOtherSessions() throws Exception {
+		var ws = fixtures.workspace();
+		Member member = team.createMember(ws.id(), new TeamService.MemberDetails("Signed In", "signed-in@company.com",
+				null, Role.TEAM_LEAD, Map.of()));
+		team.setPassword(ws.id(), member.id(), PASSWORD);
+		HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		assertThat(signIn(browser, "signed-in@company.com", PASSWORD)).endsWith("/inbox");
+		assertThat(get(browser, "/inbox").statusCode()).isEqualTo(200);
+
+		team.setPassword(ws.id(), member.id(), "another long password");
+
+		HttpResponse<String> after = get(browser, "/inbox");
+		assertThat(after.statusCode()).isEqualTo(302);
+		assertThat(after.headers().firstValue("Location").orElseThrow()).contains("/login");
+	}
+
+	private HttpResponse<String> get(HttpClient client, String path) throws Exception {
+		return client.send(HttpRequest.newBuilder(URI.create(base() + path)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	/** Posts the sign-in form from a fresh session and answers where it redirects to. */
 	private String signIn(String email, String password) throws Exception {
-		HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		return signIn(HttpClient.newBuilder().cookieHandler(new CookieManager()).build(), email, password);
+	}
+
+	private String signIn(HttpClient http, String email, String password) throws Exception {
 		String form = http.send(HttpRequest.newBuilder(URI.create(base() + "/login")).build(),
 				HttpResponse.BodyHandlers.ofString()).body();
 		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form);
