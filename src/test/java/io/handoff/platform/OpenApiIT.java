@@ -32,4 +32,25 @@ class OpenApiIT {
 		assertThat(anonymous.get("/swagger-ui/index.html").status()).isEqualTo(200);
 		assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);
 	}
+
+	@Test
+	void eachOperationPointsAtItsOwnRequestSchema() {
+		JsonNode openapi = new Api("http://localhost:" + port, null).get("/v3/api-docs").json();
+		java.util.Map<String, String> refs = new java.util.TreeMap<>();
+		for (String path : java.util.List.of("/api/v1/bots", "/api/v1/connections", "/api/v1/channels/whatsapp",
+				"/api/v1/webhooks")) {
+			openapi.get("paths").get(path).properties().forEach(operation -> {
+				JsonNode ref = operation.getValue().at("/requestBody/content/application~1json/schema/$ref");
+				if (!ref.isMissingNode()) {
+					refs.put(operation.getKey() + " " + path, ref.asString());
+				}
+			});
+		}
+		// Operations of different shapes get different schemas (they were all "Settings").
+		assertThat(refs).hasSizeGreaterThanOrEqualTo(3);
+		assertThat(new java.util.HashSet<>(refs.values())).as(refs.toString()).hasSize(refs.size());
+		assertThat(refs.get("post /api/v1/bots")).endsWith("/BotServiceSettings");
+		assertThat(openapi.at("/components/schemas/BotServiceSettings/properties").has("trigger")).isTrue();
+		assertThat(openapi.at("/components/schemas/BotServiceSettings/properties").has("appSecret")).isFalse();
+	}
 }
