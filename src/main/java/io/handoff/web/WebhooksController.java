@@ -125,7 +125,9 @@ class WebhooksController {
 	/** The page after New Webhook: the secret in full, once (a reload shows the page without it). */
 	@GetMapping("/settings/webhooks/{id}/created")
 	String created(@AuthenticationPrincipal Caller caller, @PathVariable EndpointId id, Model model) {
-		model.addAttribute("endpoint", webhooks.get(caller, id));
+		Endpoint endpoint = webhooks.get(caller, id);
+		model.addAttribute("endpoint", endpoint);
+		model.addAttribute("eventNames", eventNames(endpoint));
 		return "webhooks/created";
 	}
 
@@ -169,6 +171,7 @@ class WebhooksController {
 		Endpoint endpoint = webhooks.get(caller, id);
 		model.addAttribute("endpoint", endpoint);
 		model.addAttribute("events", catalog.entries());
+		model.addAttribute("eventNames", eventNames(endpoint));
 		model.addAttribute("numberNames", numberNames(caller, endpoint));
 		model.addAttribute("concurrency", deliveries.concurrency(caller, id));
 		model.addAttribute("health", deliveries.health(caller, id));
@@ -270,6 +273,15 @@ class WebhooksController {
 		model.addAttribute("bots", bots.list(caller, new PageRequest(200, null)).data().stream()
 			.filter(b -> b.trigger().hookUrl() != null)
 			.toList());
+	}
+
+	/** The endpoint's events by their titles: "Chat Assigned to Agent", not chat.assigned. */
+	private String eventNames(Endpoint endpoint) {
+		return endpoint.eventTypes()
+			.stream()
+			.map(type -> catalog.entries().stream().filter(e -> e.type().equals(type)).findFirst()
+				.map(EventCatalog.Entry::title).orElse(type))
+			.collect(java.util.stream.Collectors.joining(", "));
 	}
 
 	/** The endpoint's business numbers as people know them: "Acme Support (+91 90000 00000)". */

@@ -728,6 +728,7 @@ class ConsoleIT {
 		}
 		browser.get(base + "/settings/webhooks/" + endpoint);
 		assertThat(browser.findElement(By.id("endpoint-numbers")).getText()).isEqualTo("Acme Support (+919000000000)");
+		assertThat(browser.findElement(By.id("endpoint-events")).getText()).isEqualTo("Chat Assigned to Agent");
 	}
 
 	private void signIn(String email, String password) {
