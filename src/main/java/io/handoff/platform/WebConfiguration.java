@@ -33,6 +33,16 @@ class WebConfiguration implements WebMvcConfigurer {
 		}
 	}
 
+	/** Errors Tomcat answers itself (addresses it refuses before Spring sees them) come as problem+json too. */
+	@org.springframework.context.annotation.Bean
+	org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory> problemErrorReports() {
+		return factory -> factory.addContextCustomizers(context -> {
+			if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+				host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+			}
+		});
+	}
+
 	/** Query parameters name enum values as payloads do ({@code status=open}, {@code base=team_lead}). */
 	@Override
 	public void addFormatters(FormatterRegistry registry) {

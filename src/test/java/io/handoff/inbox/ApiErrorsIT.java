@@ -55,6 +55,12 @@ class ApiErrorsIT {
 		// Paths the firewall refuses answer problem+json too.
 		String path = rawGet("/api/v1/%25");
 		assertThat(path).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("invalid_path");
+		// And so do paths Tomcat refuses before Handoff sees them, without naming the server.
+		for (String refused : java.util.List.of("/api/v1/chats/%00x", "/api/v1/chats/%2e%2e%2fx", "/inbox/%00")) {
+			String answer = rawGet(refused);
+			assertThat(answer).as(refused).startsWith("HTTP/1.1 400").contains("application/problem+json")
+				.contains("invalid_path").doesNotContain("Tomcat").doesNotContain("<html");
+		}
 	}
 
 	private String rawGet(String target) throws Exception {
