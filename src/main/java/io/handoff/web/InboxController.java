@@ -26,7 +26,6 @@ import io.handoff.inbox.MemberId;
 import io.handoff.inbox.MessageService;
 import io.handoff.inbox.TeamService;
 import io.handoff.platform.Caller;
-import io.handoff.platform.HandoffException;
 import io.handoff.platform.Page;
 import io.handoff.platform.PageRequest;
 

@@ -13,7 +13,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import tools.jackson.databind.JsonNode;
 
-import io.handoff.inbox.BusinessNumber;
 import io.handoff.inbox.ChatService;
 import io.handoff.inbox.CustomerService;
 import io.handoff.inbox.Member;
