@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -24,12 +25,13 @@ import io.handoff.platform.Notifications;
  * changed; the event itself carries no chat data, so a page only sees what its member may see.
  */
 @Controller
-class LiveUpdates {
+class LiveUpdates implements SmartLifecycle {
 
 	static final String CHANNEL = "handoff_chats";
 
 	private final Notifications notifications;
 	private final Map<String, Set<SseEmitter>> byWorkspace = new ConcurrentHashMap<>();
+	private volatile boolean running;
 
 	LiveUpdates(Notifications notifications) {
 		this.notifications = notifications;
@@ -47,6 +49,30 @@ class LiveUpdates {
 		emitter.onError(e -> emitters.remove(emitter));
 		emitter.send(SseEmitter.event().comment("connected"));
 		return emitter;
+	}
+
+	@Override
+	public void start() {
+		running = true;
+	}
+
+	/**
+	 * Ends every open stream before the web server's graceful shutdown (this bean's phase is later, so it stops
+	 * first): a stream never ends by itself, and the server would wait out its whole grace period for them. Pages
+	 * reconnect to another node, or to this one when it is back.
+	 */
+	@Override
+	public void stop() {
+		running = false;
+		byWorkspace.values().forEach(emitters -> {
+			emitters.forEach(SseEmitter::complete);
+			emitters.clear();
+		});
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
 	}
 
 	@EventListener
