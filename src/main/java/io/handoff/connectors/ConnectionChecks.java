@@ -32,18 +32,17 @@ public class ConnectionChecks {
 
 	public Check check(Caller caller, String id) throws InterruptedException {
 		caller.requireManager();
-		Connection connection = connections.get(caller, id);
 		ConnectionService.Resolved resolved = connections.resolve(caller.workspaceId(), id, null, "id");
 		try {
-			switch (connection.type()) {
+			switch (resolved.type()) {
 				case HUBSPOT, ZOHO, SALESFORCE -> crm.probe(resolved);
 				case GOOGLE_SERVICE_ACCOUNT -> google.token(resolved, json.createObjectNode());
 				default -> {
-					return new Check(true, "Saved. " + connection.name()
+					return new Check(true, "Saved. " + resolved.name()
 							+ " has no test call of its own: a step that uses it shows each call and its answer in the run.");
 				}
 			}
-			return new Check(true, connection.name() + " works: it answered with these credentials.");
+			return new Check(true, resolved.name() + " works: it answered with these credentials.");
 		}
 		catch (CallFailed e) {
 			return new Check(false, e.getMessage());

@@ -66,17 +66,19 @@ class OwnHooks implements LocalHooks {
 	}
 
 	@Override
-	public Optional<Reply> deliver(URI url, Map<String, List<String>> headers, String contentType, byte[] body) {
+	public Optional<Reply> deliver(URI url, Map<String, String> headers, String contentType, byte[] body) {
 		Optional<String> own = token(url);
 		if (own.isEmpty()) {
 			return Optional.empty();
 		}
-		String token = own.get();
+		// As the servlet container would hand them over: names in lower case, each with its values.
+		Map<String, List<String>> received = new java.util.LinkedHashMap<>();
+		headers.forEach((name, value) -> received.put(name.toLowerCase(Locale.ROOT), List.of(value)));
 		try {
-			HookService.Received received = hooks.receive(token,
-					new HookService.Incoming("POST", headers, url.getRawQuery(), contentType, body, "127.0.0.1"));
+			HookService.Received accepted = hooks.receive(own.get(),
+					new HookService.Incoming("POST", received, url.getRawQuery(), contentType, body, "127.0.0.1"));
 			return Optional.of(new Reply(202, json.writeValueAsString(
-					new HookController.Accepted(received.requestId(), received.captured(), received.runId()))));
+					new HookController.Accepted(accepted.requestId(), accepted.captured(), accepted.runId()))));
 		}
 		catch (HandoffException e) {
 			var problem = json.createObjectNode().put("status", e.status().value()).put("code", e.code())
@@ -99,8 +101,9 @@ class OwnHooks implements LocalHooks {
 		if (host.equals(publicHost) || ownHosts.contains(host) || host.endsWith(".localhost")) {
 			return true;
 		}
+		// Only address literals are looked at here: a name that merely resolves to loopback is not this instance's.
 		try {
-			return InetAddress.getByName(host).isLoopbackAddress() && host.matches("[0-9.:]+");
+			return host.matches("[0-9.:]+") && InetAddress.getByName(host).isLoopbackAddress();
 		}
 		catch (UnknownHostException e) {
 			return false;

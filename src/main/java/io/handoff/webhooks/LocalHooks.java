@@ -1,7 +1,6 @@
 package io.handoff.webhooks;
 
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,9 +19,10 @@ public interface LocalHooks {
 	/**
 	 * Hands a signed request to the bot as its URL would have received it, without a network hop.
 	 *
+	 * @param headers the request's headers as the sender built them, one value each
 	 * @return what its URL would have answered; empty when {@code url} is not a hook of this instance
 	 */
-	Optional<Reply> deliver(URI url, Map<String, List<String>> headers, String contentType, byte[] body);
+	Optional<Reply> deliver(URI url, Map<String, String> headers, String contentType, byte[] body);
 
 	/** A status and a JSON body. */
 	record Reply(int status, String body) {

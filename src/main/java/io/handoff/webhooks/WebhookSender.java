@@ -161,10 +161,8 @@ public class WebhookSender {
 		catch (IllegalArgumentException e) {
 			return null;
 		}
-		Map<String, List<String>> multi = new LinkedHashMap<>();
-		headers.forEach((name, value) -> multi.put(name.toLowerCase(java.util.Locale.ROOT), List.of(value)));
 		for (LocalHooks hooks : localHooks) {
-			var reply = hooks.deliver(uri, multi, headers.get("content-type"), body);
+			var reply = hooks.deliver(uri, headers, headers.get("content-type"), body);
 			if (reply.isPresent()) {
 				int status = reply.get().status();
 				return new Outcome(status >= 200 && status < 300 ? OutcomeKind.SUCCESS : OutcomeKind.HTTP_ERROR, status,
