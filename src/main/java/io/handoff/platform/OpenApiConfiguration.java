@@ -1,5 +1,13 @@
 package io.handoff.platform;
 
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
@@ -9,7 +17,14 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverter;
+import io.swagger.v3.core.converter.ModelConverterContext;
 import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.oas.models.media.JsonSchema;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.core.jackson.TypeNameResolver;
 import io.swagger.v3.core.util.Json;
 
@@ -24,19 +39,104 @@ import io.swagger.v3.core.util.Json;
 class OpenApiConfiguration {
 
 	/**
-	 * Schemas named by their enclosing type too ({@code BotServiceSettings}, {@code ConnectionServiceSettings}): by
-	 * simple name alone, every nested {@code Settings} record was one schema, and a generated client sent WhatsApp
-	 * fields to create a bot.
+	 * How swagger-core, which reads types with Jackson 2, should see Handoff's types.
+	 * <ul>
+	 * <li>Schemas are named by their enclosing type too ({@code BotServiceSettings}, {@code ConnectionServiceSettings}):
+	 * by simple name alone, every nested {@code Settings} record was one schema, and a generated client sent WhatsApp
+	 * fields to create a bot.</li>
+	 * <li>Jackson 3 trees ({@code JsonNode}, {@code ObjectNode}) are free-form JSON. Read as beans they became a schema
+	 * with {@code empty}, {@code array} and {@code nodeType} fields, and every type holding one lost its properties.</li>
+	 * <li>A record component that is not a primitive may be {@code null}, and the API writes nulls: the document says
+	 * so ({@code anyOf: [schema, {type: null}]}), where it had claimed e.g. {@code closedAt} is always a string.</li>
+	 * </ul>
 	 */
 	@Bean
-	ModelResolver qualifiedModelNames() {
-		return new ModelResolver(Json.mapper(), new TypeNameResolver() {
-			@Override
-			protected String getNameOfClass(Class<?> type) {
-				String name = super.getNameOfClass(type);
-				Class<?> outer = type.getEnclosingClass();
-				return outer == null || name.startsWith(outer.getSimpleName()) ? name : outer.getSimpleName() + name;
+	ModelResolver handoffModels() {
+		return new HandoffModels();
+	}
+
+	private static final class HandoffModels extends ModelResolver {
+
+		HandoffModels() {
+			super(Json.mapper(), new TypeNameResolver() {
+				@Override
+				protected String getNameOfClass(Class<?> type) {
+					String name = super.getNameOfClass(type);
+					Class<?> outer = type.getEnclosingClass();
+					return outer == null || name.startsWith(outer.getSimpleName()) ? name
+							: outer.getSimpleName() + name;
+				}
+			});
+		}
+
+		@Override
+		public Schema resolve(AnnotatedType type, ModelConverterContext context, Iterator<ModelConverter> chain) {
+			Class<?> raw = _mapper.constructType(type.getType()).getRawClass();
+			if (tools.jackson.databind.node.ObjectNode.class.isAssignableFrom(raw)) {
+				return new JsonSchema().types(Set.of("object")).description("A JSON object");
 			}
-		});
+			if (tools.jackson.databind.node.ArrayNode.class.isAssignableFrom(raw)) {
+				return new JsonSchema().types(Set.of("array")).description("A JSON array");
+			}
+			if (tools.jackson.databind.JsonNode.class.isAssignableFrom(raw)) {
+				return anyJson();
+			}
+			Schema<?> resolved = super.resolve(type, context, chain);
+			if (resolved != null && raw.isRecord()) {
+				Schema<?> model = resolved.get$ref() == null ? resolved
+						: context.getDefinedModels().get(resolved.get$ref().replace("#/components/schemas/", ""));
+				if (model != null && model.getProperties() != null) {
+					allowNulls(raw, model);
+				}
+			}
+			return resolved;
+		}
+
+		/** Any JSON value, said explicitly: a schema without a type is given {@code type: object} on the way out. */
+		private static Schema<?> anyJson() {
+			return new JsonSchema()
+				.types(new LinkedHashSet<>(List.of("object", "array", "string", "number", "boolean", "null")))
+				.description("Any JSON value");
+		}
+
+		/**
+		 * Whether values of this type are any JSON. swagger-core reads a Jackson 3 {@code JsonNode} as a Jackson 2 bean
+		 * and types it {@code object} after the converters ran, so properties are corrected here.
+		 */
+		private static boolean isJsonValue(Type type) {
+			return type == tools.jackson.databind.JsonNode.class;
+		}
+
+		private static void allowNulls(Class<?> record, Schema<?> model) {
+			for (RecordComponent component : record.getRecordComponents()) {
+				if (component.getType().isPrimitive()) {
+					continue;
+				}
+				JsonProperty renamed = component.getAccessor().getAnnotation(JsonProperty.class);
+				String name = renamed != null && !renamed.value().isEmpty() ? renamed.value() : component.getName();
+				Schema<?> property = model.getProperties().get(name);
+				if (property != null && (component.getAccessor().isAnnotationPresent(JsonRawValue.class)
+						|| isJsonValue(component.getGenericType()))) {
+					// Text written into the JSON as it is, or a tree: the value is any JSON, not a string or object.
+					Schema<?> json = anyJson();
+					json.setDescription(property.getDescription());
+					model.getProperties().put(name, json);
+					continue;
+				}
+				if (property != null && property.getAdditionalProperties() instanceof Schema<?>
+						&& component.getGenericType() instanceof ParameterizedType map
+						&& map.getActualTypeArguments().length == 2 && isJsonValue(map.getActualTypeArguments()[1])) {
+					property.setAdditionalProperties(anyJson());
+				}
+				if (property == null || property.getAnyOf() != null && property.getAnyOf().stream()
+					.anyMatch(s -> s.getTypes() != null && s.getTypes().contains("null"))) {
+					continue;
+				}
+				Schema<?> nullable = new JsonSchema().anyOf(List.of(property, new JsonSchema().types(Set.of("null"))));
+				nullable.setDescription(property.getDescription());
+				property.setDescription(null);
+				model.getProperties().put(name, nullable);
+			}
+		}
 	}
 }

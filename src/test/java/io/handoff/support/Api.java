@@ -8,11 +8,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
+import java.util.List;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Calls the running application over real HTTP, as a client of the REST API does. */
+/**
+ * Calls the running application over real HTTP, as a client of the REST API does. Every exchange with
+ * {@code /api/v1/} is checked against the application's OpenAPI document ({@link ApiContract}).
+ */
 public final class Api {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -69,8 +73,17 @@ public final class Api {
 		request.method(method,
 				json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
 		try {
-			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			return new Response(response.statusCode(), response.body(), response.headers());
+			HttpResponse<String> sent = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			Response response = new Response(sent.statusCode(), sent.body(), sent.headers());
+			if (path.startsWith("/api/v1/")) {
+				List<String> violations = ApiContract.of(base)
+					.violations(method, path, json, response.status(), response.contentType(), response.body());
+				if (!violations.isEmpty()) {
+					throw new AssertionError("The exchange differs from the OpenAPI document:\n  "
+							+ String.join("\n  ", violations) + "\nbody: " + response.body());
+				}
+			}
+			return response;
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException(e);
