@@ -7,6 +7,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -30,6 +33,7 @@ class WhatsAppController {
 
 	/** Meta's verification request: answers {@code hub.challenge} as plain text. */
 	@GetMapping(path = "/channels/whatsapp/{workspaceId}", produces = MediaType.TEXT_PLAIN_VALUE)
+	@SecurityRequirements
 	String verify(@PathVariable String workspaceId, @RequestParam(name = "hub.mode", required = false) String mode,
 			@RequestParam(name = "hub.verify_token", required = false) String token,
 			@RequestParam(name = "hub.challenge", required = false) String challenge) {
@@ -37,6 +41,9 @@ class WhatsAppController {
 	}
 
 	@PostMapping("/channels/whatsapp/{workspaceId}")
+	@SecurityRequirements
+	@Operation(summary = "Meta's webhook for the workspace's WhatsApp numbers",
+			description = "Authenticated by X-Hub-Signature-256 over the body, made with the app secret.")
 	WhatsAppService.Result receive(@PathVariable String workspaceId,
 			@RequestHeader(name = "X-Hub-Signature-256", required = false) String signature, HttpServletRequest request)
 			throws IOException {

@@ -3,6 +3,7 @@ package io.handoff.inbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -179,14 +180,22 @@ public class ChatService {
 		return unassign(caller.workspaceId(), chatId, Origin.of(caller));
 	}
 
+	/**
+	 * Everything is checked before the chat is opened, and a customer the caller may not see is not found, as on
+	 * {@code GET /customers}: an assigned-only member learns nothing of customers who are not theirs.
+	 */
 	@Transactional
 	public Assignment assignByPhone(Caller caller, String customerPhone, String businessNumber, MemberId memberId) {
-		Chat chat = openOrGetByPhone(caller.workspaceId(), customerPhone, businessNumber);
-		if (!sees(caller, chat)) {
+		WorkspaceId workspace = caller.workspaceId();
+		BusinessNumber number = team.numberByNumberOrId(workspace, businessNumber, "businessNumber");
+		Customer customer = customerService.byPhone(caller, customerPhone, "customerPhone");
+		Optional<Chat> open = chats.findOpen(workspace, number.id(), customer.id());
+		if (caller.assignedOnly() && open.filter(chat -> sees(caller, chat)).isEmpty()) {
 			throw new Caller.Forbidden("Your role lets you act only on chats assigned to you");
 		}
-		requireRoleOnNumber(caller, chat);
-		return assign(caller.workspaceId(), chat.id(), memberId, Origin.of(caller));
+		requireRoleOnNumber(caller, number.id());
+		Chat chat = open.orElseGet(() -> insert(workspace, number.id(), customer.id()));
+		return assign(workspace, chat.id(), memberId, Origin.of(caller));
 	}
 
 	public Page<AssignmentChange> history(Caller caller, ChatId chatId, PageRequest page) {
@@ -196,10 +205,14 @@ public class ChatService {
 
 	/** Team Members assign only chats of numbers they have a role on; managers and workspace keys assign anywhere. */
 	private void requireRoleOnNumber(Caller caller, Chat chat) {
+		requireRoleOnNumber(caller, chat.businessNumberId());
+	}
+
+	private void requireRoleOnNumber(Caller caller, BusinessNumberId numberId) {
 		if (caller.manager() || caller.kind() != Caller.Kind.MEMBER) {
 			return;
 		}
-		boolean hasRole = members.asAgentOn(caller.workspaceId(), new MemberId(caller.id()), chat.businessNumberId(), false)
+		boolean hasRole = members.asAgentOn(caller.workspaceId(), new MemberId(caller.id()), numberId, false)
 			.map(agent -> agent.wabaRole() != null)
 			.orElse(false);
 		if (!hasRole) {

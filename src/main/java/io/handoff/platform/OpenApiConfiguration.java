@@ -19,11 +19,18 @@ import org.springframework.context.annotation.Configuration;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverter;
 import io.swagger.v3.core.converter.ModelConverterContext;
 import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.JsonSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.core.jackson.TypeNameResolver;
 import io.swagger.v3.core.util.Json;
@@ -53,6 +60,36 @@ class OpenApiConfiguration {
 	@Bean
 	ModelResolver handoffModels() {
 		return new HandoffModels();
+	}
+
+	/**
+	 * Every refusal is {@code application/problem+json} ({@link Problems}); the document says so for each operation,
+	 * so a generated client can read the field at fault.
+	 */
+	@Bean
+	OpenApiCustomizer problemResponses() {
+		return openApi -> {
+			ObjectSchema fieldError = new ObjectSchema();
+			fieldError.addProperty("field", new StringSchema().description("The field at fault, as the request names it"));
+			fieldError.addProperty("message", new StringSchema().description("What is wrong with it, in plain words"));
+			Schema<?> problem = new ObjectSchema()
+				.description("RFC 9457 problem details, with a stable 'code' and one entry per field at fault")
+				.addProperty("type", new StringSchema())
+				.addProperty("title", new StringSchema())
+				.addProperty("status", new IntegerSchema())
+				.addProperty("detail", new StringSchema())
+				.addProperty("instance", new StringSchema())
+				.addProperty("code", new StringSchema().description("e.g. invalid_field, not_found, forbidden"))
+				.addProperty("errors", new ArraySchema().items(fieldError));
+			openApi.getComponents().addSchemas("Problem", problem);
+			Content content = new Content().addMediaType("application/problem+json",
+					new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")));
+			openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
+				operation.getResponses().putIfAbsent("4XX", new io.swagger.v3.oas.models.responses.ApiResponse()
+					.description("Refused: bad input, no or wrong credentials, no permission, not found, or a conflict")
+					.content(content));
+			}));
+		};
 	}
 
 	private static final class HandoffModels extends ModelResolver {

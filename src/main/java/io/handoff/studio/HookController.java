@@ -11,6 +11,10 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -36,6 +40,10 @@ class HookController {
 	}
 
 	@RequestMapping(path = "/hooks/{token}", method = { RequestMethod.POST, RequestMethod.PUT, RequestMethod.GET })
+	@SecurityRequirements
+	@Operation(summary = "A bot's On Webhook URL", description = "Any body; the token in the URL is the credential. "
+			+ "HEAD answers 200 and starts nothing.")
+	@ApiResponse(responseCode = "202", description = "Stored, and a run started unless a capture took it")
 	ResponseEntity<Accepted> receive(@PathVariable String token, HttpServletRequest request) {
 		if ("HEAD".equals(request.getMethod())) {
 			// Link checkers and monitors probe URLs with HEAD: answer, but store and run nothing.

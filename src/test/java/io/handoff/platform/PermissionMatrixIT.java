@@ -146,6 +146,21 @@ class PermissionMatrixIT {
 	}
 
 	@Test
+	void aRefusedAssignmentByPhoneOpensNoChatAndRevealsNoCustomer() {
+		var kiran = customers.create(ws.id(), "Kiran Shah", "+919111000555");
+		String body = """
+				{"customerPhone": "+919111000555", "businessNumber": "%s", "memberId": "%s"}"""
+			.formatted(ws.sales().id(), ws.sara().id());
+		// Dev has no role on Sales.
+		assertThat(as.get("dev").post("/api/v1/assignments", body).status()).isEqualTo(403);
+		// Sara may not see Kiran (no chat of his is hers): to her he does not exist, as on GET /customers.
+		Api.Response hidden = as.get("assigned").post("/api/v1/assignments", body);
+		assertThat(hidden.status()).as(hidden.body()).isEqualTo(404);
+		assertThat(hidden.json().get("detail").asString()).startsWith("customerPhone: ");
+		assertThat(as.get("lead").get("/api/v1/chats?customerId=" + kiran.id()).json().get("data")).isEmpty();
+	}
+
+	@Test
 	void aWorkspaceKeepsAnOwner() {
 		Api olivia = as.get("owner");
 		Api.Response demote = olivia.patch("/api/v1/members/" + owner.id(), "{\"orgRole\": \"Team Lead\"}");

@@ -106,7 +106,9 @@ public final class ApiContract {
 				errors(schema, Api.parse(requestJson)).forEach(e -> violations.add(exchange + ": request " + e));
 			}
 		}
-		JsonNode response = operation.node().at("/responses/" + status);
+		JsonNode responses = operation.node().get("responses");
+		JsonNode response = responses.has(String.valueOf(status)) ? responses.get(String.valueOf(status))
+				: responses.has(status / 100 + "XX") ? responses.get(status / 100 + "XX") : responses.path("default");
 		if (response.isMissingNode()) {
 			if (success) {
 				violations.add(exchange + ": status not documented (documented: "
