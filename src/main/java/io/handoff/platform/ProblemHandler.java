@@ -158,6 +158,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 									: "; its fields are " + unknown.getKnownPropertyIds().stream().map(String::valueOf)
 										.sorted().collect(java.util.stream.Collectors.joining(", "))))));
 		}
+		if (e.getCause() instanceof tools.jackson.databind.exc.InvalidNullException nullValue
+				&& !nullValue.getPath().isEmpty()) {
+			return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid_field", path(nullValue),
+					"must not be null")));
+		}
 		if (e.getCause() instanceof JacksonException mapping && !mapping.getPath().isEmpty()) {
 			String field = path(mapping);
 			return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid_field", field,

@@ -1,11 +1,18 @@
 package io.handoff.platform;
 
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.Nulls;
+
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.convert.converter.ConverterFactory;
 import org.springframework.format.FormatterRegistry;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
@@ -20,15 +27,19 @@ class WebConfiguration implements WebMvcConfigurer {
 	/**
 	 * Request bodies refuse fields no operation knows: a misspelt or misremembered name (businessNumberIds for
 	 * businessNumbers) would otherwise be dropped without a word, and the request would do something else than
-	 * asked. Only bodies of requests are strict; what Handoff stores and reads back stays lenient.
+	 * asked. They also refuse {@code null} inside lists and maps ({@code "numberRoles": [null]}), which no operation
+	 * means and which reached services as a null element. Only bodies of requests are strict; what Handoff stores
+	 * and reads back stays lenient.
 	 */
 	@Override
-	public void extendMessageConverters(java.util.List<org.springframework.http.converter.HttpMessageConverter<?>> converters) {
-		JsonMapper strict = json.rebuild().enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+	public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
+		JsonMapper strict = json.rebuild()
+			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.changeDefaultNullHandling(nulls -> nulls.withContentNulls(Nulls.FAIL))
 			.build();
 		for (int i = 0; i < converters.size(); i++) {
-			if (converters.get(i) instanceof org.springframework.http.converter.json.JacksonJsonHttpMessageConverter) {
-				converters.set(i, new org.springframework.http.converter.json.JacksonJsonHttpMessageConverter(strict));
+			if (converters.get(i) instanceof JacksonJsonHttpMessageConverter) {
+				converters.set(i, new JacksonJsonHttpMessageConverter(strict));
 			}
 		}
 	}

@@ -92,6 +92,16 @@ class ApiErrorsIT {
 	}
 
 	@Test
+	void refusesNullsInsideListsNamingTheElement() {
+		Api.Response member = api.post("/api/v1/members", """
+				{"name": "X", "email": "x@company.com", "orgRole": "Team Member", "numberRoles": [null]}""");
+		assertProblem(member, 400, "invalid_field", "numberRoles[0]");
+		assertThat(member.json().get("detail").asString()).isEqualTo("numberRoles[0]: must not be null");
+		assertProblem(api.post("/api/v1/bots", """
+				{"name": "Router", "businessNumberIds": [null]}"""), 400, "invalid_field", "businessNumberIds[0]");
+	}
+
+	@Test
 	void rejectsInvalidMemberAndNumberPhones() {
 		assertProblem(api.post("/api/v1/members", """
 				{"name": "X", "email": "x@company.com", "phone": "123", "orgRole": "Team Member"}"""), 400,

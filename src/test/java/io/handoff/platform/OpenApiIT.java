@@ -2,6 +2,9 @@ package io.handoff.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 
@@ -52,5 +55,46 @@ class OpenApiIT {
 		assertThat(refs.get("post /api/v1/bots")).endsWith("/BotServiceSettings");
 		assertThat(openapi.at("/components/schemas/BotServiceSettings/properties").has("trigger")).isTrue();
 		assertThat(openapi.at("/components/schemas/BotServiceSettings/properties").has("appSecret")).isFalse();
+	}
+
+	/**
+	 * The document as a client generator reads it: valid for an OpenAPI parser, one name per schema and per operation,
+	 * and no schema emptied by a type the generator could not read. Real exchanges are checked against it by every
+	 * test that calls the API ({@link io.handoff.support.ApiContract}), and {@link EveryOperationIT} calls every
+	 * operation.
+	 */
+	@Test
+	void theDocumentIsValidAndEachNameMeansOneThing() {
+		String json = new Api("http://localhost:" + port, null).get("/v3/api-docs").body();
+		ParseOptions options = new ParseOptions();
+		options.setResolve(true);
+		options.setValidateInternalRefs(true);
+		SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(json, null, options);
+		assertThat(parsed.getMessages()).isEmpty();
+		assertThat(parsed.getOpenAPI().getPaths()).isNotEmpty();
+
+		JsonNode openapi = Api.parse(json);
+		java.util.List<String> operationIds = new java.util.ArrayList<>();
+		openapi.get("paths").properties().forEach(path -> path.getValue().properties()
+			.forEach(operation -> operationIds.add(operation.getValue().get("operationId").asString())));
+		assertThat(operationIds).doesNotHaveDuplicates();
+
+		java.util.Set<String> lowerCaseNames = new java.util.HashSet<>();
+		openapi.at("/components/schemas").properties().forEach(schema -> {
+			assertThat(lowerCaseNames.add(schema.getKey().toLowerCase(java.util.Locale.ROOT))).as(schema.getKey()).isTrue();
+			// Nested records are named with their enclosing type, never by a bare, shared simple name.
+			assertThat(schema.getKey()).isNotIn("Settings", "Request", "Created", "View", "JsonNode", "ObjectNode");
+			assertThat(schema.getValue().has("properties") || schema.getValue().has("type"))
+				.as(schema.getKey() + " describes nothing").isTrue();
+		});
+		// Every refusal is documented as problem+json.
+		assertThat(openapi.at("/paths/~1api~1v1~1chats/get/responses/4XX/content").has("application/problem+json"))
+			.isTrue();
+		// A tree is any JSON, a raw value is JSON, and a field that can be null says so.
+		assertThat(openapi.at("/components/schemas/Event/properties/payload/type").valueStream().map(JsonNode::asString))
+			.contains("object", "null");
+		assertThat(openapi.at("/components/schemas/Chat/properties/closedAt/anyOf/1/type").asString()).isEqualTo("null");
+		assertThat(openapi.at("/components/schemas/Bot/properties").has("steps")).isTrue();
+		assertThat(openapi.at("/components/schemas/BotServiceStepSettings/properties").has("config")).isTrue();
 	}
 }
