@@ -1,5 +1,7 @@
 package io.handoff.platform;
 
+import java.time.Duration;
+
 import org.springframework.http.HttpStatus;
 
 /**
@@ -94,6 +96,31 @@ public abstract class HandoffException extends RuntimeException {
 		@Override
 		public String code() {
 			return "conflict";
+		}
+	}
+
+	/** Too many requests in a short time: the caller may try again after {@link #retryAfter()}. */
+	public static final class TooManyRequests extends HandoffException {
+
+		private final Duration retryAfter;
+
+		public TooManyRequests(String message, Duration retryAfter) {
+			super(null, message);
+			this.retryAfter = retryAfter;
+		}
+
+		public Duration retryAfter() {
+			return retryAfter;
+		}
+
+		@Override
+		public HttpStatus status() {
+			return HttpStatus.TOO_MANY_REQUESTS;
+		}
+
+		@Override
+		public String code() {
+			return "rate_limited";
 		}
 	}
 }

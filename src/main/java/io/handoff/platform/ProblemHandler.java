@@ -37,7 +37,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(HandoffException.class)
 	ResponseEntity<ProblemDetail> handoff(HandoffException e) {
-		return respond(Problems.of(e.status(), e.code(), e.field(), e.getMessage()));
+		ResponseEntity<ProblemDetail> response = respond(Problems.of(e.status(), e.code(), e.field(), e.getMessage()));
+		if (e instanceof HandoffException.TooManyRequests limited) {
+			long seconds = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
+			return ResponseEntity.status(response.getStatusCode())
+				.headers(response.getHeaders())
+				.header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
+				.body(response.getBody());
+		}
+		return response;
 	}
 
 	@ExceptionHandler(BodySizeLimitFilter.BodyTooLarge.class)

@@ -53,9 +53,11 @@ class HookService {
 	private final Notifications notifications;
 	private final JsonMapper json;
 	private final Clock clock;
+	private final HookRateLimit rateLimit;
 
 	HookService(Bots bots, Requests requests, Runs runs, SecretBox box, Notifications notifications, JsonMapper json,
-			Clock clock) {
+			Clock clock, HookRateLimit rateLimit) {
+		this.rateLimit = rateLimit;
 		this.bots = bots;
 		this.requests = requests;
 		this.runs = runs;
@@ -83,6 +85,11 @@ class HookService {
 	public Received receive(String token, Incoming incoming) {
 		Bots.Stored bot = bots.findByTokenHash(Tokens.hash(token))
 			.orElseThrow(() -> new HandoffException.NotFound(null, "bot with this URL", "/hooks/…"));
+		Duration wait = rateLimit.take(bot.id());
+		if (!wait.isZero()) {
+			throw new HandoffException.TooManyRequests("This bot's URL takes at most " + rateLimit.describe()
+					+ "; try again in a moment", wait);
+		}
 		authenticate(bot, incoming);
 		Bodies.Parsed body = Bodies.parse(incoming.contentType(), incoming.body(), json);
 		Instant now = Timestamps.now(clock);

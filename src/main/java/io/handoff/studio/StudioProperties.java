@@ -22,6 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval the longest the runner sleeps without a notification
  * @param maxSteps steps in one flow
  * @param maxVariables variables in one mapping
+ * @param hookRatePerSecond requests per second one bot's URL takes, sustained, on each node (0: no limit); more are
+ *        answered 429 with {@code Retry-After}
+ * @param hookBurst requests one bot's URL takes at once before {@code hookRatePerSecond} applies
  */
 @ConfigurationProperties("handoff.studio")
 public record StudioProperties(@DefaultValue("true") boolean runnerEnabled,
@@ -30,5 +33,6 @@ public record StudioProperties(@DefaultValue("true") boolean runnerEnabled,
 		@DefaultValue("5") int maxRunTries,
 		@DefaultValue({ "10s", "30s", "2m", "10m", "30m", "1h", "3h", "6h", "12h" }) List<Duration> retrySchedule,
 		@DefaultValue("64") int maxConcurrentRuns, @DefaultValue("1s") Duration pollInterval,
-		@DefaultValue("50") int maxSteps, @DefaultValue("100") int maxVariables) {
+		@DefaultValue("50") int maxSteps, @DefaultValue("100") int maxVariables,
+		@DefaultValue("50") double hookRatePerSecond, @DefaultValue("200") int hookBurst) {
 }

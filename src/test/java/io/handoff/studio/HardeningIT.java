@@ -46,6 +46,45 @@ class HardeningIT {
 		assertThat(api.get("/api/v1/bots/" + bot.get("id").asString() + "/runs").json().get("data")).isEmpty();
 	}
 
+	/**
+	 * A flood to one bot's URL: past the burst (200 by default) and the rate (50 a second) senders get 429 with
+	 * Retry-After, as problem+json, and another bot's URL is not affected.
+	 */
+	@Test
+	void aFloodToOneBotsUrlIsAnswered429WithRetryAfter() throws Exception {
+		URI flooded = URI.create(api.post("/api/v1/bots", "{\"name\": \"Flooded\"}").json().at("/trigger/hookUrl")
+			.asString());
+		URI other = URI.create(api.post("/api/v1/bots", "{\"name\": \"Quiet\"}").json().at("/trigger/hookUrl")
+			.asString());
+		HttpClient http = HttpClient.newHttpClient();
+		java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+		java.util.Queue<HttpResponse<String>> limited = new java.util.concurrent.ConcurrentLinkedQueue<>();
+		try (var threads = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+			for (int i = 0; i < 1000; i++) {
+				threads.submit(() -> {
+					HttpResponse<String> response = http.send(HttpRequest.newBuilder(flooded)
+						.POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+					statuses.computeIfAbsent(response.statusCode(), s -> new java.util.concurrent.atomic.AtomicInteger())
+						.incrementAndGet();
+					if (response.statusCode() == 429) {
+						limited.add(response);
+					}
+					return null;
+				});
+			}
+		}
+		// The bot is a draft, so what gets through is refused as not active (409), cheaply.
+		assertThat(statuses.keySet()).as(statuses.toString()).containsExactlyInAnyOrder(409, 429);
+		assertThat(statuses.get(429).get()).as(statuses.toString()).isGreaterThan(300);
+		HttpResponse<String> one = limited.peek();
+		assertThat(Integer.parseInt(one.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 60);
+		assertThat(one.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+		assertThat(Api.parse(one.body()).get("code").asString()).isEqualTo("rate_limited");
+		HttpResponse<String> quiet = http.send(HttpRequest.newBuilder(other).POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(quiet.statusCode()).isEqualTo(409);
+	}
+
 	@Test
 	void aLineBreakInATemplatedHeaderFailsTheStepAndEndsTheRun() {
 		JsonNode bot = api.post("/api/v1/bots", "{\"name\": \"Headers\", \"trigger\": \"webhook\", \"status\": \"active\"}").json();
