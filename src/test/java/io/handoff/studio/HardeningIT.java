@@ -109,6 +109,15 @@ class HardeningIT {
 				HttpRequest.newBuilder(URI.create(api.base() + "/login")).build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(login.headers().firstValue("Referrer-Policy")).contains("same-origin");
 		assertThat(login.headers().allValues("Set-Cookie")).isNotEmpty()
-			.allSatisfy(cookie -> assertThat(cookie).contains("HttpOnly").contains("SameSite=Lax"));
+			.allSatisfy(cookie -> assertThat(cookie).contains("HttpOnly").contains("SameSite=Lax")
+				.doesNotContain("Secure"));
+		// Behind a TLS-terminating proxy (server.forward-headers-strategy=native, as the tests run), the cookie is
+		// Secure and the browser is told to stay on HTTPS.
+		HttpResponse<String> proxied = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+				URI.create(api.base() + "/login")).header("X-Forwarded-Proto", "https").build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(proxied.headers().allValues("Set-Cookie")).isNotEmpty()
+			.allSatisfy(cookie -> assertThat(cookie).contains("HttpOnly").contains("SameSite=Lax").contains("Secure"));
+		assertThat(proxied.headers().firstValue("Strict-Transport-Security")).isPresent();
 	}
 }

@@ -21,7 +21,8 @@ import org.springframework.test.context.ContextConfiguration;
 				"handoff.webhooks.allowed-networks=127.0.0.0/8,::1/128", "handoff.delivery.poll-interval=100ms",
 				"handoff.delivery.lease-check-interval=200ms", "handoff.node-id=test-node",
 				"handoff.http.connect-timeout=2s", "handoff.metrics.token=test-metrics-token", "handoff.webhooks.response-timeout=3s",
-				"handoff.connectors.retry-base=5ms", "handoff.connectors.max-tries=10", "handoff.connectors.timeout=3s" })
+				"handoff.connectors.retry-base=5ms", "handoff.connectors.max-tries=10", "handoff.connectors.timeout=3s",
+				"server.forward-headers-strategy=native" })
 @Import(TestSupportConfiguration.class)
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface IntegrationTest {
