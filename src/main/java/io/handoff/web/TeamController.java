@@ -3,6 +3,9 @@ package io.handoff.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -15,11 +18,14 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import io.handoff.inbox.BusinessNumber;
 import io.handoff.inbox.BusinessNumberId;
 import io.handoff.inbox.MemberId;
+import io.handoff.inbox.Role;
 import io.handoff.inbox.TeamService;
 import io.handoff.platform.ApiKey;
 import io.handoff.platform.ApiKeyService;
 import io.handoff.platform.Caller;
+import io.handoff.platform.ConsoleSessions;
 import io.handoff.platform.HandoffException;
+import io.handoff.platform.MemberDirectory;
 import io.handoff.platform.PageRequest;
 
 /**
@@ -31,8 +37,10 @@ class TeamController {
 
 	private final TeamService team;
 	private final ApiKeyService apiKeys;
+	private final MemberDirectory members;
 
-	TeamController(TeamService team, ApiKeyService apiKeys) {
+	TeamController(TeamService team, ApiKeyService apiKeys, MemberDirectory members) {
+		this.members = members;
 		this.team = team;
 		this.apiKeys = apiKeys;
 	}
@@ -87,6 +95,10 @@ class TeamController {
 			team.updateMember(caller, id, new TeamService.MemberDetails(null, null, null, orgRole, numberRoles));
 			redirect.addFlashAttribute("flash", "Roles saved");
 		}
+		catch (Caller.Forbidden | HandoffException.NotFound e) {
+			// Not the caller's to change: the same 403 or 404 the API gives, as a page.
+			throw e;
+		}
 		catch (HandoffException e) {
 			redirect.addFlashAttribute("flashError", e.getMessage());
 		}
@@ -95,17 +107,23 @@ class TeamController {
 
 	@PostMapping("/settings/team/members/{id}/password")
 	String setPassword(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id,
-			@RequestParam String password, RedirectAttributes redirect) {
+			@RequestParam String password, RedirectAttributes redirect, HttpServletRequest request,
+			HttpServletResponse response) {
 		caller.requireManager();
 		try {
 			team.setPassword(caller, id, password);
-			redirect.addFlashAttribute("flash", "Password set; the member can sign in");
 		}
 		catch (HandoffException.InvalidInput e) {
 			redirect.addFlashAttribute("flashError", "Password " + e.getMessage());
+			return "redirect:/settings/team";
 		}
-		catch (Caller.Forbidden e) {
-			redirect.addFlashAttribute("flashError", e.getMessage());
+		if (caller.kind() == Caller.Kind.MEMBER && caller.id().equals(id.value())) {
+			// The member's other sessions end; this one, where they chose it, goes on with the new password.
+			ConsoleSessions.signIn(members.asCaller(caller.workspaceId(), caller.id()).orElseThrow(), request, response);
+			redirect.addFlashAttribute("flash", "Your password is changed; your other sessions are signed out");
+		}
+		else {
+			redirect.addFlashAttribute("flash", "Password set; the member can sign in, and their other sessions end");
 		}
 		return "redirect:/settings/team";
 	}
@@ -171,7 +189,15 @@ class TeamController {
 		Map<String, String> numberNames = new java.util.HashMap<>();
 		numbers.forEach(n -> numberNames.put(n.id().value(), n.displayName()));
 		model.addAttribute("numberNames", numberNames);
-		model.addAttribute("roles", team.roles(caller.workspaceId()));
+		var roles = team.roles(caller.workspaceId());
+		model.addAttribute("roles", roles);
+		// Only an Owner changes an Owner: others see those rows without the forms.
+		java.util.Set<String> ownerRoles = new java.util.HashSet<>();
+		roles.stream().filter(r -> r.base() == Role.Base.OWNER).forEach(r -> ownerRoles.add(r.name()));
+		model.addAttribute("locked", members.data().stream()
+			.filter(m -> !caller.owner() && ownerRoles.contains(m.orgRole()))
+			.map(m -> m.id().value())
+			.collect(java.util.stream.Collectors.toSet()));
 		model.addAttribute("keys", apiKeys.list(caller.workspaceId(), new PageRequest(100, null)).data());
 		model.addAttribute("errors", errors);
 		if (!model.containsAttribute("memberForm")) {
