@@ -88,10 +88,7 @@ class MemberController {
 	@PutMapping("/{id}/availability")
 	Member setAvailability(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id,
 			@RequestBody AvailabilityRequest request) {
-		if (!(caller.kind() == Caller.Kind.MEMBER && caller.id().equals(id.value()))) {
-			caller.requireManager();
-		}
-		return team.setAvailability(caller.workspaceId(), id, request.availability());
+		return team.setAvailability(caller, id, request.availability());
 	}
 
 	@DeleteMapping("/{id}")

@@ -236,6 +236,14 @@ public class TeamService {
 
 	/** Whether the member takes new chats now; a member may set their own, managers anyone's. */
 	@Transactional
+	public Member setAvailability(Caller caller, MemberId id, Member.Availability availability) {
+		if (!(caller.kind() == Caller.Kind.MEMBER && caller.id().equals(id.value()))) {
+			caller.requireManager();
+		}
+		return setAvailability(caller.workspaceId(), id, availability);
+	}
+
+	@Transactional
 	public Member setAvailability(WorkspaceId workspace, MemberId id, Member.Availability availability) {
 		member(workspace, id, "id");
 		if (availability == null) {

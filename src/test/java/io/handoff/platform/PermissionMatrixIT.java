@@ -161,6 +161,24 @@ class PermissionMatrixIT {
 	}
 
 	@Test
+	void everyMemberSetsTheirOwnAvailabilityAndOnlyManagersSetOthers() {
+		for (String who : List.of("member", "dev", "assigned")) {
+			Member self = switch (who) {
+				case "member" -> ws.rahul();
+				case "dev" -> dev;
+				default -> ws.sara();
+			};
+			Api.Response own = as.get(who).put("/api/v1/members/" + self.id() + "/availability",
+					"{\"availability\": \"busy\"}");
+			assertThat(own.status()).as(who + " " + own.body()).isEqualTo(200);
+			assertThat(as.get(who).put("/api/v1/members/" + ws.john().id() + "/availability",
+					"{\"availability\": \"offline\"}").status()).isEqualTo(403);
+		}
+		assertThat(as.get("lead").put("/api/v1/members/" + ws.john().id() + "/availability",
+				"{\"availability\": \"offline\"}").status()).isEqualTo(200);
+	}
+
+	@Test
 	void aWorkspaceKeepsAnOwner() {
 		Api olivia = as.get("owner");
 		Api.Response demote = olivia.patch("/api/v1/members/" + owner.id(), "{\"orgRole\": \"Team Lead\"}");
