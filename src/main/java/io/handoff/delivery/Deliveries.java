@@ -197,6 +197,22 @@ class Deliveries {
 			.update();
 	}
 
+	/** Puts back, due now, every delivery this node holds: it is stopping, and another node should send them. */
+	int releaseHeld(String node, Instant now) {
+		int released = jdbc.sql("""
+				UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,
+				    next_attempt_at = :now, updated_at = :now, version = version + 1
+				WHERE status = 'in_flight' AND lease_owner = :node
+				""")
+			.param("node", node)
+			.param("now", SqlValues.timestamp(now))
+			.update();
+		if (released > 0) {
+			notifications.notify(CHANNEL, "");
+		}
+		return released;
+	}
+
 	/** Puts deliveries whose lease ran out (their node died or stalled) back in the queue, due now. */
 	int releaseExpiredLeases(Instant now) {
 		return jdbc.sql("""

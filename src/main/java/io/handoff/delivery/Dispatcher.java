@@ -91,7 +91,30 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 			housekeeping.shutdownNow();
 		}
 		// Sends under way finish and are recorded; anything left is taken over when its lease runs out.
-		queue.stop(Duration.ofSeconds(20));
+		queue.stop(LeasedQueueWorker.SHUTDOWN_GRACE);
+	}
+
+	/** Stops alongside the other workers rather than after them, so that a shutdown's bound holds. */
+	@Override
+	public void stop(Runnable callback) {
+		Thread.ofPlatform().name("handoff-stop-" + getClass().getSimpleName()).start(() -> {
+			try {
+				stop();
+			}
+			finally {
+				callback.run();
+			}
+		});
+	}
+
+	@Override
+	public int releaseHeld() {
+		return deliveries.releaseHeld(node, Timestamps.now(clock));
+	}
+
+	/** For the readiness check: the worker runs and its loops come round. */
+	org.springframework.boot.health.contributor.Health health() {
+		return queue.health();
 	}
 
 	@Override

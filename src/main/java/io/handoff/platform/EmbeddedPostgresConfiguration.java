@@ -1,18 +1,19 @@
 package io.handoff.platform;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-
-import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -21,37 +22,45 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Starts a real PostgreSQL server inside the application when no JDBC URL is configured, with its data under
- * {@code handoff.data-dir}, so that running Handoff needs nothing installed. Set {@code HANDOFF_DATABASE_URL} (or
- * {@code spring.datasource.url}) to use an external server instead.
+ * Starts a real PostgreSQL server beside the application when no JDBC URL is configured ({@link LocalPostgres}), with
+ * its data and generated password under {@code handoff.data-dir}, so that running Handoff needs nothing installed. Set
+ * {@code HANDOFF_DATABASE_URL} (or {@code spring.datasource.url}) to use an external server instead.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedPostgresConfiguration.NoDatabaseUrl.class)
 class EmbeddedPostgresConfiguration {
 
-	private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
-
 	@Bean(destroyMethod = "close")
-	EmbeddedPostgres embeddedPostgres(HandoffProperties properties) throws IOException {
-		Path dataDirectory = properties.dataDir().resolve("postgres").toAbsolutePath().normalize();
-		Files.createDirectories(dataDirectory);
-		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-			.setDataDirectory(dataDirectory)
-			.setCleanDataDirectory(false)
-			// The builder turns both off for speed; an acknowledged assignment must survive a power cut.
-			.setServerConfig("fsync", "on")
-			.setServerConfig("synchronous_commit", "on")
-			.setServerConfig("full_page_writes", "on")
-			.start();
-		log.info("Embedded PostgreSQL started on port {} with data in {}", postgres.getPort(), dataDirectory);
-		return postgres;
+	LocalPostgres embeddedPostgres(HandoffProperties properties, ConfigurableApplicationContext context) {
+		Path home = properties.dataDir().toAbsolutePath().normalize();
+		Map<String, String> settings = new LinkedHashMap<>();
+		// An acknowledged assignment must survive a power cut.
+		settings.put("fsync", "on");
+		settings.put("synchronous_commit", "on");
+		settings.put("full_page_writes", "on");
+		settings.put("timezone", "UTC");
+		settings.put("max_connections", "300");
+		return LocalPostgres.start(home, Path.of(System.getProperty("java.io.tmpdir"), "handoff-postgres"), settings,
+				Duration.ofSeconds(60), 5, () -> giveUp(context));
+	}
+
+	/**
+	 * The watchdog could not bring PostgreSQL back: the node says it is broken (liveness DOWN) and exits, so that
+	 * systemd, Kubernetes or Docker restarts it, which recovers the data directory from scratch.
+	 */
+	private static void giveUp(ConfigurableApplicationContext context) {
+		AvailabilityChangeEvent.publish(context, LivenessState.BROKEN);
+		Thread.ofPlatform().name("handoff-exit").start(() -> System.exit(SpringApplication.exit(context, () -> 70)));
 	}
 
 	@Bean
-	DataSource dataSource(EmbeddedPostgres postgres) {
+	@ConfigurationProperties("spring.datasource.hikari")
+	HikariDataSource dataSource(LocalPostgres postgres) {
 		HikariDataSource dataSource = new HikariDataSource();
 		dataSource.setPoolName("handoff");
-		dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+		dataSource.setJdbcUrl(postgres.jdbcUrl());
+		dataSource.setUsername(LocalPostgres.USER);
+		dataSource.setPassword(postgres.password());
 		dataSource.setMaximumPoolSize(20);
 		return dataSource;
 	}

@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
 
 /**
  * Works a queue kept in PostgreSQL that any number of nodes share without a coordinator: claims due jobs under a
@@ -49,6 +51,11 @@ public final class LeasedQueueWorker<J> {
 		default Optional<Instant> nextDue() {
 			return Optional.empty();
 		}
+
+		/** Gives back every lease this node holds, so that another node takes those jobs at once; answers how many. */
+		default int releaseHeld() {
+			return 0;
+		}
 	}
 
 	/**
@@ -73,7 +80,18 @@ public final class LeasedQueueWorker<J> {
 	private final ReentrantLock lock = new ReentrantLock();
 	private final Condition wake = lock.newCondition();
 	private boolean woken;
+	/** How long jobs under way may take to finish when the node stops, before they are interrupted and given back. */
+	public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
 	private volatile boolean running;
+
+	/** When the claiming loop and the heartbeat last came round ({@link System#nanoTime()}), for health checks. */
+	private volatile long loopAt = System.nanoTime();
+
+	private volatile long heartbeatAt = System.nanoTime();
+
+	/** Whether the last claim or heartbeat failed: the first failure is logged, the rest until recovery are not. */
+	private volatile boolean failing;
 	private ExecutorService jobs;
 	private ScheduledExecutorService leases;
 	private Thread loop;
@@ -107,16 +125,55 @@ public final class LeasedQueueWorker<J> {
 			return;
 		}
 		try {
-			loop.join(Duration.ofSeconds(5));
+			loop.join(Duration.ofSeconds(2));
 			jobs.shutdown();
-			jobs.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+			if (!jobs.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+				// What did not finish in time is interrupted and given back: another node takes it now rather
+				// than when the lease runs out. A receiver may see such a send twice (it has the same webhook-id).
+				jobs.shutdownNow();
+				jobs.awaitTermination(1, TimeUnit.SECONDS);
+			}
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
 		finally {
 			leases.shutdownNow();
+			try {
+				int released = queue.releaseHeld();
+				if (released > 0) {
+					log.info("Gave back {} {} jobs on the way out", released, settings.name());
+				}
+			}
+			catch (RuntimeException e) {
+				log.warn("Could not give back {} jobs on the way out; they move when their lease runs out ({})",
+						settings.name(), e.getMessage());
+			}
 		}
+	}
+
+	/**
+	 * Up while the worker runs and both its claiming loop and its heartbeat came round recently; the database being
+	 * away shows in the database's own check, not here.
+	 */
+	public Health health() {
+		long now = System.nanoTime();
+		Duration sinceLoop = Duration.ofNanos(now - loopAt);
+		Duration sinceHeartbeat = Duration.ofNanos(now - heartbeatAt);
+		Health.Builder health = running && loop != null && loop.isAlive() && sinceLoop.compareTo(stallLimit()) < 0
+				&& sinceHeartbeat.compareTo(stallLimit()) < 0 ? Health.up() : Health.down();
+		return health.withDetail("running", running)
+			.withDetail("inFlight", inFlight.get())
+			.withDetail("capacity", settings.capacity())
+			.withDetail("lastLoopSecondsAgo", sinceLoop.toSeconds())
+			.withDetail("lastHeartbeatSecondsAgo", sinceHeartbeat.toSeconds())
+			.build();
+	}
+
+	private Duration stallLimit() {
+		Duration longest = settings.pollInterval().compareTo(settings.leaseCheckInterval()) > 0 ? settings.pollInterval()
+				: settings.leaseCheckInterval();
+		return longest.multipliedBy(3).plusSeconds(30);
 	}
 
 	public boolean isRunning() {
@@ -161,8 +218,11 @@ public final class LeasedQueueWorker<J> {
 
 	private void run() {
 		while (running) {
+			loopAt = System.nanoTime();
 			try {
-				if (dispatchDue() == 0) {
+				int claimed = dispatchDue();
+				recovered();
+				if (claimed == 0) {
 					sleepUntilDue();
 				}
 			}
@@ -171,9 +231,33 @@ public final class LeasedQueueWorker<J> {
 				return;
 			}
 			catch (RuntimeException e) {
-				log.warn("Claiming ({}) failed; trying again shortly", settings.name(), e);
+				failed("Claiming " + settings.name() + " jobs", e);
 				sleep(settings.pollInterval());
 			}
+		}
+	}
+
+	/** Logs the first of a run of failures (the database restarting fails every try for a while), not each one. */
+	private void failed(String what, RuntimeException e) {
+		if (!failing) {
+			failing = true;
+			if (DatabaseAway.is(e)) {
+				log.warn("{} failed: the database cannot be reached; trying again every {} s", what,
+						settings.pollInterval().toSeconds());
+			}
+			else {
+				log.warn("{} failed; trying again shortly", what, e);
+			}
+		}
+		else {
+			log.debug("{} failed again", what, e);
+		}
+	}
+
+	private void recovered() {
+		if (failing) {
+			failing = false;
+			log.info("The {} worker is working again", settings.name());
 		}
 	}
 
@@ -236,6 +320,7 @@ public final class LeasedQueueWorker<J> {
 
 	/** The heartbeat: renews what this node holds, then releases what dead nodes held. */
 	private void tendLeases() {
+		heartbeatAt = System.nanoTime();
 		try {
 			Instant now = Timestamps.now(clock);
 			if (inFlight.get() > 0) {
@@ -248,7 +333,7 @@ public final class LeasedQueueWorker<J> {
 			}
 		}
 		catch (RuntimeException e) {
-			log.warn("Tending {} leases failed", settings.name(), e);
+			failed("Tending " + settings.name() + " leases", e);
 		}
 	}
 

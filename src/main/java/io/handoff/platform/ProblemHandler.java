@@ -4,13 +4,16 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -81,6 +84,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 					"The request contains a character that cannot be stored, such as a NUL (\\u0000); remove it"));
 		}
 		return unexpected(e);
+	}
+
+	/**
+	 * The database cannot be reached (it is restarting, or the network to it is down): nothing was done, and the
+	 * client should try again shortly. The pool gives up on a connection within seconds, so this is quick.
+	 */
+	@ExceptionHandler({ DataAccessResourceFailureException.class, CannotCreateTransactionException.class,
+			TransientDataAccessResourceException.class })
+	ResponseEntity<ProblemDetail> databaseAway(Exception e) {
+		log.warn("The database could not be reached for a request: {}", DatabaseAway.describe(e));
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+			.body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", null, DatabaseAway.MESSAGE));
 	}
 
 	@ExceptionHandler(Exception.class)

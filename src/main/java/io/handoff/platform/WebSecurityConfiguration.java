@@ -133,4 +133,11 @@ class WebSecurityConfiguration {
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
 		return registration;
 	}
+
+	@Bean
+	FilterRegistrationBean<DatabaseAwayFilter> databaseAway(Problems problems) {
+		var registration = new FilterRegistrationBean<>(new DatabaseAwayFilter(problems));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		return registration;
+	}
 }

@@ -87,7 +87,30 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 
 	@Override
 	public void stop() {
-		queue.stop(Duration.ofSeconds(20));
+		queue.stop(LeasedQueueWorker.SHUTDOWN_GRACE);
+	}
+
+	/** Stops alongside the other workers rather than after them, so that a shutdown's bound holds. */
+	@Override
+	public void stop(Runnable callback) {
+		Thread.ofPlatform().name("handoff-stop-" + getClass().getSimpleName()).start(() -> {
+			try {
+				stop();
+			}
+			finally {
+				callback.run();
+			}
+		});
+	}
+
+	@Override
+	public int releaseHeld() {
+		return runs.releaseHeld(node, Timestamps.now(clock));
+	}
+
+	/** For the readiness check: the worker runs and its loops come round. */
+	org.springframework.boot.health.contributor.Health health() {
+		return queue.health();
 	}
 
 	@Override

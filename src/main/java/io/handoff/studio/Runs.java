@@ -153,6 +153,22 @@ class Runs {
 				""").param("now", SqlValues.timestamp(now)).update();
 	}
 
+	/**
+	 * Puts back every run this node holds, to resume from its last finished step on another node now: this node is
+	 * stopping. Being handed over this way does not count as an interruption.
+	 */
+	int releaseHeld(String node, Instant now) {
+		int released = jdbc.sql("""
+				UPDATE bot_runs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, next_try_at = :now,
+				    tries = greatest(tries - 1, 0)
+				WHERE status = 'running' AND lease_owner = :node
+				""").param("node", node).param("now", SqlValues.timestamp(now)).update();
+		if (released > 0) {
+			notifyRunners();
+		}
+		return released;
+	}
+
 	void notifyRunners() {
 		notifications.notify(CHANNEL, "");
 	}

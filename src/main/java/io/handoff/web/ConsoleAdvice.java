@@ -2,8 +2,11 @@ package io.handoff.web;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -11,6 +14,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.servlet.ModelAndView;
 
 import io.handoff.platform.Caller;
+import io.handoff.platform.DatabaseAway;
 import io.handoff.platform.HandoffException;
 
 /** What every console page knows (who is signed in), and errors shown as pages rather than JSON. */
@@ -30,6 +34,19 @@ class ConsoleAdvice {
 		page.addObject("status", e.status().value());
 		page.addObject("title", e.status() == HttpStatus.FORBIDDEN ? "Not allowed" : e.status().getReasonPhrase());
 		page.addObject("message", e.getMessage());
+		page.addObject("me", caller);
+		return page;
+	}
+
+	/** The database is away: a page that says so and asks to try again, not a server error. */
+	@ExceptionHandler({ DataAccessResourceFailureException.class, CannotCreateTransactionException.class,
+			TransientDataAccessResourceException.class })
+	ModelAndView databaseAway(@AuthenticationPrincipal Caller caller) {
+		ModelAndView page = new ModelAndView("error/problem");
+		page.setStatus(HttpStatus.SERVICE_UNAVAILABLE);
+		page.addObject("status", 503);
+		page.addObject("title", "Try again in a moment");
+		page.addObject("message", DatabaseAway.MESSAGE);
 		page.addObject("me", caller);
 		return page;
 	}

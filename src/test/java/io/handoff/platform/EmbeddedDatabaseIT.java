@@ -1,8 +1,12 @@
 package io.handoff.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -30,7 +34,8 @@ class EmbeddedDatabaseIT {
 	private static final Pattern API_KEY = Pattern.compile("Demo API key: (hk_\\S+)");
 
 	@Test
-	void runsOnItsOwnDurablePostgresWithTheDemoWorkspace(@TempDir Path dataDir, CapturedOutput output) {
+	void runsOnItsOwnDurablePostgresWithTheDemoWorkspace(@TempDir Path dataDir, CapturedOutput output)
+			throws Exception {
 		String key;
 		String workspace;
 		try (ConfigurableApplicationContext app = start(dataDir)) {
@@ -63,6 +68,7 @@ class EmbeddedDatabaseIT {
 			assertThat(Files.exists(dataDir.resolve("demo-credentials.properties"))).isTrue();
 			// With the embedded database the encryption key for secrets is generated beside it.
 			assertThat(dataDir.resolve("secrets.key")).content().matches("[A-Za-z0-9+/]{43}=\\s*");
+			assertAsksForItsPassword(app, dataDir);
 		}
 
 		try (ConfigurableApplicationContext app = start(dataDir)) {
@@ -77,6 +83,47 @@ class EmbeddedDatabaseIT {
 	private static ConfigurableApplicationContext start(Path dataDir) {
 		return new SpringApplicationBuilder(HandoffApplication.class).run("--spring.datasource.url=",
 				"--handoff.data-dir=" + dataDir, "--handoff.demo=true", "--server.port=0");
+	}
+
+	/**
+	 * A data directory from before passwords (created trusting every local connection, as the first versions did)
+	 * gets one on the next start, and keeps its data.
+	 */
+	@Test
+	void aDataDirectoryThatTrustedLocalConnectionsGetsAPassword(@TempDir Path dataDir) throws Exception {
+		try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres old = io.zonky.test.db.postgres.embedded.EmbeddedPostgres
+			.builder()
+			.setDataDirectory(dataDir.resolve("postgres"))
+			.setCleanDataDirectory(false)
+			.start(); Connection connection = old.getPostgresDatabase().getConnection()) {
+			connection.createStatement().execute(
+					"CREATE SCHEMA legacy; CREATE TABLE legacy.kept (note text); INSERT INTO legacy.kept VALUES ('from before')");
+		}
+		assertThat(Files.readString(dataDir.resolve("postgres/pg_hba.conf"))).containsPattern("(?m)^[^#].*trust\\s*$");
+		try (ConfigurableApplicationContext app = start(dataDir)) {
+			JdbcClient jdbc = app.getBean(JdbcClient.class);
+			assertThat(jdbc.sql("SELECT note FROM legacy.kept").query(String.class).single()).isEqualTo("from before");
+			assertAsksForItsPassword(app, dataDir);
+		}
+	}
+
+	private static void assertAsksForItsPassword(ConfigurableApplicationContext app, Path dataDir) throws Exception {
+		Path passwordFile = dataDir.resolve("postgres.password");
+		assertThat(passwordFile).exists();
+		assertThat(Files.getPosixFilePermissions(passwordFile)).containsExactlyInAnyOrder(
+				java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+				java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+		assertThat(Files.readString(dataDir.resolve("postgres/pg_hba.conf")))
+			.doesNotContainPattern("(?m)^[^#].*trust\\s*$")
+			.containsPattern("(?m)^host.*scram-sha-256\\s*$");
+		String url = app.getBean(com.zaxxer.hikari.HikariDataSource.class).getJdbcUrl();
+		for (String wrong : new String[] { "", "postgres", "not-the-password" }) {
+			assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", wrong).close()).as(wrong)
+				.isInstanceOf(SQLException.class);
+		}
+		try (Connection ok = DriverManager.getConnection(url, "postgres", Files.readString(passwordFile).strip())) {
+			assertThat(ok.isValid(2)).isTrue();
+		}
 	}
 
 	private static long count(JdbcClient jdbc, String sql) {
