@@ -118,6 +118,11 @@ class DeliveryWorker {
 		rateLimiter.acquire(claimed.endpointId(), endpoint.rateLimitPerSecond());
 		Instant started = Timestamps.now(clock);
 		WebhookSender.Outcome outcome = sender.send(endpoint.target(), claimed.eventId(), claimed.payload());
+		if (Thread.interrupted()) {
+			// The node is stopping and cut this try short: not the receiver's failure. Nothing is recorded, and the
+			// delivery is given back, due now, for another node (the receiver may see it twice, same webhook-id).
+			throw new InterruptedException("stopping");
+		}
 		metrics.attempt(claimed.endpointId(), outcome);
 		recorder.record(new Sent(claimed, endpoint, outcome, started));
 		return outcome;

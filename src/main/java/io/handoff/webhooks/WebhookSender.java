@@ -144,6 +144,11 @@ public class WebhookSender {
 			}
 		}
 		catch (IOException | IllegalArgumentException e) {
+			if (interrupted(e)) {
+				// The caller's thread was interrupted (the node is stopping), which OkHttp reports as an I/O error
+				// and clears: say so again, so that the caller does not take it for the receiver's timeout.
+				Thread.currentThread().interrupt();
+			}
 			OutcomeKind kind = classify(e);
 			return new Outcome(kind, null, elapsed(started), Map.of(), null, describe(kind, e), sent);
 		}
@@ -170,6 +175,17 @@ public class WebhookSender {
 			}
 		}
 		return null;
+	}
+
+	private static boolean interrupted(Exception e) {
+		for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+			if (cause instanceof java.nio.channels.ClosedByInterruptException
+					|| cause instanceof InterruptedIOException && !(cause instanceof java.net.SocketTimeoutException)
+							&& "interrupted".equals(cause.getMessage())) {
+				return true;
+			}
+		}
+		return Thread.currentThread().isInterrupted();
 	}
 
 	static OutcomeKind classify(Exception e) {

@@ -42,6 +42,11 @@ public final class Api {
 		return new Api(base, otherKey);
 	}
 
+	/** The same key against another address: the same node restarted on another port, or another node. */
+	public Api withBase(String otherBase) {
+		return new Api(otherBase, key);
+	}
+
 	public Response get(String path) {
 		return send("GET", path, null);
 	}

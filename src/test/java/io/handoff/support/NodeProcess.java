@@ -110,6 +110,35 @@ public final class NodeProcess implements AutoCloseable {
 		}
 	}
 
+	public long pid() {
+		return process.pid();
+	}
+
+	public boolean isAlive() {
+		return process.isAlive();
+	}
+
+	/** Asks the node to stop (SIGTERM, as systemd and Docker do) and answers how long it took to exit. */
+	public Duration stop(Duration limit) {
+		long started = System.nanoTime();
+		process.destroy();
+		try {
+			if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+				kill();
+				throw new AssertionError(name + " did not stop within " + limit + ":\n" + tail());
+			}
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		return Duration.ofNanos(System.nanoTime() - started);
+	}
+
+	/** The node's output so far. */
+	public String log() {
+		return output();
+	}
+
 	public String tail() {
 		String out = output();
 		return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
