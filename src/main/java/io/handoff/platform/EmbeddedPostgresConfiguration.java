@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -31,7 +32,9 @@ import org.springframework.util.StringUtils;
 class EmbeddedPostgresConfiguration {
 
 	@Bean(destroyMethod = "close")
-	LocalPostgres embeddedPostgres(HandoffProperties properties, ConfigurableApplicationContext context) {
+	LocalPostgres embeddedPostgres(HandoffProperties properties, ConfigurableApplicationContext context,
+			@Value("${handoff.embedded-postgres.restart-delay:500ms}") Duration restartDelay,
+			@Value("${handoff.embedded-postgres.max-restarts:5}") int maxRestarts) {
 		Path home = properties.dataDir().toAbsolutePath().normalize();
 		Map<String, String> settings = new LinkedHashMap<>();
 		// An acknowledged assignment must survive a power cut.
@@ -41,7 +44,7 @@ class EmbeddedPostgresConfiguration {
 		settings.put("timezone", "UTC");
 		settings.put("max_connections", "300");
 		return LocalPostgres.start(home, Path.of(System.getProperty("java.io.tmpdir"), "handoff-postgres"), settings,
-				Duration.ofSeconds(60), 5, () -> giveUp(context));
+				Duration.ofSeconds(60), maxRestarts, restartDelay, () -> giveUp(context));
 	}
 
 	/**
@@ -61,7 +64,6 @@ class EmbeddedPostgresConfiguration {
 		dataSource.setJdbcUrl(postgres.jdbcUrl());
 		dataSource.setUsername(LocalPostgres.USER);
 		dataSource.setPassword(postgres.password());
-		dataSource.setMaximumPoolSize(20);
 		return dataSource;
 	}
 

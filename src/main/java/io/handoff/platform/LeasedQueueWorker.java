@@ -279,8 +279,14 @@ public final class LeasedQueueWorker<J> {
 					Thread.currentThread().interrupt();
 				}
 				catch (RuntimeException e) {
-					log.error("A {} job failed unexpectedly; it is taken up again when its lease runs out",
-							settings.name(), e);
+					if (DatabaseAway.is(e)) {
+						log.warn("A {} job could not reach the database; it is taken up again when its lease runs out",
+								settings.name());
+					}
+					else {
+						log.error("A {} job failed unexpectedly; it is taken up again when its lease runs out",
+								settings.name(), e);
+					}
 				}
 				finally {
 					// Claim again when a full node has room, and when half its room is free: claims then come in batches

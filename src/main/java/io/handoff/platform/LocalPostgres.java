@@ -70,6 +70,8 @@ final class LocalPostgres implements AutoCloseable {
 
 	private final int maxRestarts;
 
+	private final Duration restartDelay;
+
 	private final Runnable onGiveUp;
 
 	private final FileChannel lockChannel;
@@ -85,7 +87,9 @@ final class LocalPostgres implements AutoCloseable {
 	private volatile boolean up;
 
 	private LocalPostgres(Path binaries, Path dataDirectory, String password, Map<String, String> settings, int port,
-			Duration startTimeout, int maxRestarts, Runnable onGiveUp, FileChannel lockChannel, FileLock lock) {
+			Duration startTimeout, int maxRestarts, Duration restartDelay, Runnable onGiveUp, FileChannel lockChannel,
+			FileLock lock) {
+		this.restartDelay = restartDelay;
 		this.binaries = binaries;
 		this.dataDirectory = dataDirectory;
 		this.password = password;
@@ -103,7 +107,7 @@ final class LocalPostgres implements AutoCloseable {
 	 * {@code home/postgres.password}.
 	 */
 	static LocalPostgres start(Path home, Path binaryCache, Map<String, String> settings, Duration startTimeout,
-			int maxRestarts, Runnable onGiveUp) {
+			int maxRestarts, Duration restartDelay, Runnable onGiveUp) {
 		try {
 			Files.createDirectories(home);
 			FileChannel channel = FileChannel.open(home.resolve("postgres.lock"), StandardOpenOption.CREATE,
@@ -128,7 +132,7 @@ final class LocalPostgres implements AutoCloseable {
 				initdb(binaries, data, home, password);
 			}
 			LocalPostgres postgres = new LocalPostgres(binaries, data, password, new LinkedHashMap<>(settings),
-					freePort(), startTimeout, maxRestarts, onGiveUp, channel, lock);
+					freePort(), startTimeout, maxRestarts, restartDelay, onGiveUp, channel, lock);
 			postgres.stopOrphan();
 			postgres.launch();
 			if (!fresh) {
@@ -348,7 +352,7 @@ final class LocalPostgres implements AutoCloseable {
 		log.warn("Embedded PostgreSQL (process {}) stopped unexpectedly with exit code {}; restarting it", gone.pid(),
 				gone.exitValue());
 		Thread.ofPlatform().name("postgres-watchdog").start(() -> {
-			Duration backoff = Duration.ofMillis(500);
+			Duration backoff = restartDelay;
 			for (int attempt = 1; attempt <= maxRestarts && !closing; attempt++) {
 				try {
 					// Backends of the dead postmaster leave within moments; until then the data directory is in use.

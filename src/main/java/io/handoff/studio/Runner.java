@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.handoff.inbox.ChatId;
+import io.handoff.platform.DatabaseAway;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.LeasedQueueWorker;
 import io.handoff.platform.NodeId;
@@ -297,6 +298,13 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 			throw e;
 		}
 		catch (RuntimeException e) {
+			if (DatabaseAway.is(e)) {
+				// Handoff's own database, not the step's target, was away: the run waits and tries the step again.
+				log.warn("Step {} of run {} could not reach the database; the run waits and tries again",
+						context.stepId(), context.runId());
+				return StepAction.Outcome.failedTransiently(
+						"Handoff's database could not be reached; the step is tried again", null, Duration.ZERO);
+			}
 			log.warn("Step {} of run {} failed unexpectedly", context.stepId(), context.runId(), e);
 			return StepAction.Outcome.failed("The step failed unexpectedly (" + e.getClass().getSimpleName()
 					+ "); the run stopped here");

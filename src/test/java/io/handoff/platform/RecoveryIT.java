@@ -93,7 +93,9 @@ class RecoveryIT {
 
 	@Test
 	void whenItsDatabaseDiesTheNodeRestartsItAnswers503MeanwhileAndLosesNothing() throws Exception {
-		try (NodeProcess node = NodeProcess.start("node", "", dir, "--handoff.demo=true")) {
+		// The watchdog waits 4 s before its first restart, so that the gap is long enough to be seen.
+		try (NodeProcess node = NodeProcess.start("node", "", dir, "--handoff.demo=true",
+				"--handoff.embedded-postgres.restart-delay=4s")) {
 			Api api = new Api(node.baseUrl(), node.awaitLog("Demo API key: (hk_\\S+)", Duration.ofSeconds(30)));
 			Instant subscribed = subscribe(api);
 			List<String> chats = openChats(api);
