@@ -107,14 +107,34 @@ class ConsolePermissionsIT {
 				row("send a test event", "AADDH", c -> c.post("/settings/webhooks/" + newWebhook() + "/test")),
 				row("reveal a webhook's secret", "AADDH", c -> c.post("/settings/webhooks/" + newWebhook() + "/secret")),
 				row("delete a webhook", "AADDH", c -> c.post("/settings/webhooks/" + newWebhook() + "/delete")),
+				row("open New Webhook", "AADDA", c -> c.get("/settings/webhooks/new")),
+				row("open the event catalog", "AADDA", c -> c.get("/settings/webhooks/events")),
+				row("edit a webhook", "AADDH", c -> c.get("/settings/webhooks/" + newWebhook() + "/edit")),
+				row("save a webhook", "AADDH", c -> c.post("/settings/webhooks/" + newWebhook(), "name", "Renamed", "url",
+						"http://127.0.0.1:9/y", "eventTypes", "chat.assigned")),
+				row("disable a webhook", "AADDH", c -> c.post("/settings/webhooks/" + newWebhook() + "/enabled", "enabled",
+						"false")),
+				row("rotate a webhook's secret", "AADDH", c -> c.post("/settings/webhooks/" + newWebhook()
+						+ "/secret/rotate")),
+				row("recover failed deliveries", "AADDH", c -> c.post("/settings/webhooks/" + newWebhook() + "/recover",
+						"since", "2026-01-01T00:00:00Z")),
 				row("open Settings → Connections", "AADDA", c -> c.get("/settings/connections")),
 				row("delete a connection", "AADDH", c -> c.post("/settings/connections/" + newConnection() + "/delete")),
+				row("add a connection", "AADDA", c -> c.post("/settings/connections", "type", "hubspot", "name", "HubSpot",
+						"secrets.token", "pat-na1-y")),
 				row("open Bot Studio", "AADDA", c -> c.get("/studio")),
 				row("create a bot", "AADDA", c -> c.post("/studio/bots", "name", "Router")),
 				row("open a bot", "AADDH", c -> c.get("/studio/bots/" + newBot())),
 				row("activate a bot", "AADDH", c -> c.post("/studio/bots/" + newBot() + "/status", "status", "active")),
 				row("open a bot's runs", "AADDH", c -> c.get("/studio/bots/" + newBot() + "/runs")),
-				row("delete a bot", "AADDH", c -> c.post("/studio/bots/" + newBot() + "/delete")));
+				row("delete a bot", "AADDH", c -> c.post("/studio/bots/" + newBot() + "/delete")),
+				row("make a new URL for a bot", "AADDH", c -> c.post("/studio/bots/" + newBot() + "/hook-url")),
+				row("start Capture Response", "AADDH", c -> c.post("/studio/bots/" + newBot() + "/capture")),
+				row("stop Capture Response", "AADDH", c -> c.post("/studio/bots/" + newBot() + "/capture/stop")),
+				row("map a variable", "AADDH", c -> c.post("/studio/bots/" + newBot() + "/variables", "name", "phone",
+						"path", "/body/phone")),
+				row("add a step", "AADDH", c -> c.post("/studio/bots/" + newBot() + "/steps", "type", "assign_agent",
+						"strategy", "round_robin", "pool", ws.john().id().value())));
 
 		List<String> mismatches = new ArrayList<>();
 		for (Row row : rows) {
