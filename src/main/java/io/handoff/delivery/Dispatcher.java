@@ -90,21 +90,17 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 		if (housekeeping != null) {
 			housekeeping.shutdownNow();
 		}
-		// Sends under way finish and are recorded; anything left is taken over when its lease runs out.
+		// Sends under way finish and are recorded; what is left is given back for another node.
 		queue.stop(LeasedQueueWorker.SHUTDOWN_GRACE);
 	}
 
 	/** Stops alongside the other workers rather than after them, so that a shutdown's bound holds. */
 	@Override
 	public void stop(Runnable callback) {
-		Thread.ofPlatform().name("handoff-stop-" + getClass().getSimpleName()).start(() -> {
-			try {
-				stop();
-			}
-			finally {
-				callback.run();
-			}
-		});
+		if (housekeeping != null) {
+			housekeeping.shutdownNow();
+		}
+		queue.stopInBackground(LeasedQueueWorker.SHUTDOWN_GRACE, callback);
 	}
 
 	@Override

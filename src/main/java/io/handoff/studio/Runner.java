@@ -94,14 +94,7 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 	/** Stops alongside the other workers rather than after them, so that a shutdown's bound holds. */
 	@Override
 	public void stop(Runnable callback) {
-		Thread.ofPlatform().name("handoff-stop-" + getClass().getSimpleName()).start(() -> {
-			try {
-				stop();
-			}
-			finally {
-				callback.run();
-			}
-		});
+		queue.stopInBackground(LeasedQueueWorker.SHUTDOWN_GRACE, callback);
 	}
 
 	@Override
