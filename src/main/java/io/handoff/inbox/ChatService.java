@@ -154,6 +154,22 @@ public class ChatService {
 		return list(caller.workspaceId(), filter, page);
 	}
 
+	/**
+	 * The inbox as the caller may see it (an assigned-only member: their chats), most recent activity first; one page
+	 * of {@code limit} after {@code after}, plus whether there is more.
+	 */
+	public Page<InboxEntry> inbox(Caller caller, ChatFilter filter, String search, String after, int limit) {
+		if (caller.assignedOnly()) {
+			if (filter.unassigned() || (filter.assigneeId() != null && !filter.assigneeId().value().equals(caller.id()))) {
+				return Page.of(java.util.List.of(), limit, e -> e.cursor().encode());
+			}
+			filter = new ChatFilter(filter.businessNumberId(), filter.customerId(), filter.status(),
+					new MemberId(caller.id()), false);
+		}
+		return Page.of(chats.inbox(caller.workspaceId(), filter, search, InboxEntry.Cursor.decode(after), limit + 1),
+				limit, e -> e.cursor().encode());
+	}
+
 	@Transactional
 	public Chat changeStatus(Caller caller, ChatId id, Chat.Status status) {
 		requireRoleOnNumber(caller, get(caller, id, "id"));

@@ -26,8 +26,8 @@ class Chats {
 	void insert(WorkspaceId workspace, Chat chat) {
 		jdbc.sql("""
 				INSERT INTO chats (id, workspace_id, business_number_id, customer_id, status, assignee_id, sequence,
-				                   created_at, updated_at)
-				VALUES (:id, :workspace, :number, :customer, 'open', NULL, 0, :createdAt, :createdAt)
+				                   created_at, updated_at, last_activity_at)
+				VALUES (:id, :workspace, :number, :customer, 'open', NULL, 0, :createdAt, :createdAt, :createdAt)
 				""")
 			.param("id", chat.id().value())
 			.param("workspace", workspace.value())
@@ -90,10 +90,65 @@ class Chats {
 			.list();
 	}
 
+	/** A message in the chat is activity: the chat moves up the inbox. */
+	void touched(ChatId id, Instant at) {
+		jdbc.sql("UPDATE chats SET last_activity_at = greatest(last_activity_at, :at) WHERE id = :id")
+			.param("id", id.value())
+			.param("at", SqlValues.timestamp(at))
+			.update();
+	}
+
+	/**
+	 * The inbox: chats with their customer and last message, most recent activity first, paged by
+	 * {@code (last_activity_at, id)} from the {@code chats_activity} index. {@code search} matches the customer's
+	 * name (any part, any case) or phone (its digits).
+	 */
+	List<InboxEntry> inbox(WorkspaceId workspace, ChatFilter filter, String search, InboxEntry.Cursor after,
+			int fetchSize) {
+		String text = search == null || search.isBlank() ? null : search.strip();
+		String digits = text == null ? "" : text.replaceAll("\\D", "");
+		return jdbc.sql("""
+				SELECT c.*, cu.name AS customer_name, cu.phone AS customer_phone,
+				       m.direction AS last_direction, m.type AS last_type, m.body AS last_body, m.sent_at AS last_sent_at
+				FROM chats c
+				JOIN customers cu ON cu.id = c.customer_id
+				LEFT JOIN LATERAL (
+				    SELECT direction, type, body, sent_at FROM messages
+				    WHERE chat_id = c.id ORDER BY sent_at DESC, id DESC LIMIT 1) m ON true
+				WHERE c.workspace_id = :workspace
+				  AND (CAST(:afterAt AS timestamptz) IS NULL
+				       OR (c.last_activity_at, c.id) < (CAST(:afterAt AS timestamptz), CAST(:afterId AS text)))
+				  AND (CAST(:number AS text) IS NULL OR c.business_number_id = :number)
+				  AND (CAST(:status AS text) IS NULL OR c.status = :status)
+				  AND (CAST(:assignee AS text) IS NULL OR c.assignee_id = :assignee)
+				  AND (NOT :unassigned OR c.assignee_id IS NULL)
+				  AND (CAST(:text AS text) IS NULL OR cu.name ILIKE :pattern ESCAPE '\\'
+				       OR (length(:digits) >= 3 AND cu.phone LIKE '%' || :digits || '%'))
+				ORDER BY c.last_activity_at DESC, c.id DESC LIMIT :limit
+				""")
+			.param("workspace", workspace.value())
+			.param("afterAt", after == null ? null : SqlValues.timestamp(after.lastActivityAt()))
+			.param("afterId", after == null ? null : after.chatId())
+			.param("number", filter.businessNumberId() == null ? null : filter.businessNumberId().value())
+			.param("status", filter.status() == null ? null : filter.status().dbValue())
+			.param("assignee", filter.assigneeId() == null ? null : filter.assigneeId().value())
+			.param("unassigned", filter.unassigned())
+			.param("text", text)
+			.param("pattern", text == null ? "" : "%" + text.replace("\\", "\\\\").replace("%", "\\%")
+				.replace("_", "\\_") + "%")
+			.param("digits", digits)
+			.param("limit", fetchSize)
+			.query((rs, n) -> new InboxEntry(map(rs, n), rs.getString("customer_name"), rs.getString("customer_phone"),
+					SqlValues.instant(rs, "last_activity_at"), rs.getString("last_direction"), rs.getString("last_type"),
+					rs.getString("last_body"), SqlValues.instant(rs, "last_sent_at")))
+			.list();
+	}
+
 	/** Sets the assignee and moves the sequence on by one; the caller holds the row's lock. */
 	long changeAssignee(ChatId id, MemberId assignee, Instant at) {
 		return jdbc.sql("""
-				UPDATE chats SET assignee_id = :assignee, sequence = sequence + 1, updated_at = :at
+				UPDATE chats SET assignee_id = :assignee, sequence = sequence + 1, updated_at = :at,
+				    last_activity_at = greatest(last_activity_at, :at)
 				WHERE id = :id RETURNING sequence
 				""")
 			.param("id", id.value())
@@ -105,7 +160,7 @@ class Chats {
 
 	void changeStatus(ChatId id, Chat.Status status, Instant at) {
 		jdbc.sql("""
-				UPDATE chats SET status = :status, updated_at = :at,
+				UPDATE chats SET status = :status, updated_at = :at, last_activity_at = greatest(last_activity_at, :at),
 				    closed_at = CASE WHEN :status = 'closed' THEN CAST(:at AS timestamptz) END
 				WHERE id = :id
 				""")

@@ -27,11 +27,13 @@ public class MessageService {
 	private final Customers customers;
 	private final ChatService chats;
 	private final ApplicationEventPublisher publisher;
+	private final Chats chatRows;
 	private final Clock clock;
 
-	MessageService(JdbcClient jdbc, Customers customers, ChatService chats, ApplicationEventPublisher publisher,
-			Clock clock) {
+	MessageService(JdbcClient jdbc, Customers customers, ChatService chats, Chats chatRows,
+			ApplicationEventPublisher publisher, Clock clock) {
 		this.jdbc = jdbc;
+		this.chatRows = chatRows;
 		this.customers = customers;
 		this.chats = chats;
 		this.publisher = publisher;
@@ -90,6 +92,7 @@ public class MessageService {
 		if (inserted == 0) {
 			return Optional.empty();
 		}
+		chatRows.touched(chat.id(), message.sentAt());
 		publisher.publishEvent(new MessageReceived(workspace, message, chat, customer, inbound.number()));
 		return Optional.of(message);
 	}
@@ -109,6 +112,7 @@ public class MessageService {
 			.param("body", body)
 			.param("now", SqlValues.timestamp(now))
 			.update();
+		chatRows.touched(chat, now);
 		return message;
 	}
 

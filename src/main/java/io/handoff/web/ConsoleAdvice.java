@@ -13,6 +13,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.servlet.ModelAndView;
 
+import io.handoff.inbox.MemberId;
+import io.handoff.inbox.TeamService;
 import io.handoff.platform.Caller;
 import io.handoff.platform.DatabaseAway;
 import io.handoff.platform.HandoffException;
@@ -22,9 +24,25 @@ import io.handoff.platform.HandoffException;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {
 
+	private final TeamService team;
+
+	ConsoleAdvice(TeamService team) {
+		this.team = team;
+	}
+
 	@ModelAttribute("me")
 	Caller me(@AuthenticationPrincipal Caller caller) {
 		return caller;
+	}
+
+	/** The signed-in member's availability, which the header shows and sets on every page. */
+	@ModelAttribute("myAvailability")
+	String myAvailability(@AuthenticationPrincipal Caller caller) {
+		if (caller == null || caller.kind() != Caller.Kind.MEMBER) {
+			return null;
+		}
+		return team.member(caller.workspaceId(), new MemberId(caller.id()), "id").availability().name()
+			.toLowerCase(java.util.Locale.ROOT);
 	}
 
 	@ExceptionHandler(HandoffException.class)

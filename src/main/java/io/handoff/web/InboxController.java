@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import io.handoff.inbox.BusinessNumber;
 import io.handoff.inbox.BusinessNumberId;
@@ -19,17 +20,21 @@ import io.handoff.inbox.Chat;
 import io.handoff.inbox.ChatFilter;
 import io.handoff.inbox.ChatId;
 import io.handoff.inbox.ChatService;
-import io.handoff.inbox.Customer;
 import io.handoff.inbox.CustomerService;
+import io.handoff.inbox.InboxEntry;
 import io.handoff.inbox.Member;
 import io.handoff.inbox.MemberId;
 import io.handoff.inbox.MessageService;
 import io.handoff.inbox.TeamService;
 import io.handoff.platform.Caller;
+import io.handoff.platform.HandoffException;
 import io.handoff.platform.Page;
 import io.handoff.platform.PageRequest;
 
-/** The inbox: chats by number, assignee and status; a chat with its messages and history; assign, reassign, unassign. */
+/**
+ * The inbox: chats by tab (Mine, Unassigned, All), number, status and search, most recent activity first; a chat with
+ * its messages and history; assign, reassign, unassign, resolve, reopen.
+ */
 @Controller
 class InboxController {
 
@@ -48,47 +53,67 @@ class InboxController {
 	}
 
 	/** A chat as a row of the inbox shows it. */
-	record Row(Chat chat, Customer customer, String number, String assignee) {
+	record Row(InboxEntry entry, String number, String assignee) {
 	}
 
+	/**
+	 * Tabs Mine, Unassigned and All (an assigned-only member has Mine alone), a number, a status and a search by
+	 * customer name or phone; most recent activity first, each row with its last message.
+	 */
 	@GetMapping("/inbox")
 	String inbox(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) String number,
 			@RequestParam(required = false) String assignee, @RequestParam(defaultValue = "open") String status,
-			@RequestParam(required = false) String after, Model model) {
+			@RequestParam(required = false) String q, @RequestParam(required = false) String after, Model model) {
 		List<BusinessNumber> numbers = team.numbers(caller.workspaceId(), new PageRequest(200, null)).data();
 		List<Member> members = team.members(caller.workspaceId(), null, new PageRequest(200, null)).data();
 		MemberId assigneeId = null;
 		boolean unassigned = false;
-		if (caller.assignedOnly()) {
+		String tab = "all";
+		if (caller.assignedOnly() || ("me".equals(assignee) && caller.kind() == Caller.Kind.MEMBER)) {
 			assigneeId = new MemberId(caller.id());
+			tab = "mine";
 		}
 		else if ("unassigned".equals(assignee)) {
 			unassigned = true;
+			tab = "unassigned";
 		}
-		else if ("me".equals(assignee) && caller.kind() == Caller.Kind.MEMBER) {
-			assigneeId = new MemberId(caller.id());
-		}
-		else if (assignee != null && !assignee.isBlank()) {
+		else if (assignee != null && !assignee.isBlank() && !"me".equals(assignee)) {
 			assigneeId = new MemberId(assignee);
 		}
 		Chat.Status chatStatus = "closed".equals(status) ? Chat.Status.CLOSED : "all".equals(status) ? null : Chat.Status.OPEN;
-		Page<Chat> page = chats.list(caller, new ChatFilter(
+		Page<InboxEntry> page = chats.inbox(caller, new ChatFilter(
 				number == null || number.isBlank() ? null : new BusinessNumberId(number), null, chatStatus, assigneeId,
-				unassigned), new PageRequest(PAGE, after));
+				unassigned), q, after, PAGE);
 		Map<String, String> numberNames = new HashMap<>();
 		numbers.forEach(n -> numberNames.put(n.id().value(), n.displayName() + " (" + n.number() + ")"));
 		Map<String, String> memberNames = new HashMap<>();
 		members.forEach(m -> memberNames.put(m.id().value(), m.name()));
-		model.addAttribute("rows", page.data().stream().map(c -> new Row(c, customers.get(caller.workspaceId(), c.customerId(), "id"),
-				numberNames.get(c.businessNumberId().value()),
-				c.assigneeId() == null ? null : memberNames.getOrDefault(c.assigneeId().value(), "(removed)"))).toList());
+		model.addAttribute("rows", page.data().stream().map(e -> new Row(e,
+				numberNames.get(e.chat().businessNumberId().value()), e.chat().assigneeId() == null ? null
+						: memberNames.getOrDefault(e.chat().assigneeId().value(), "(removed)"))).toList());
 		model.addAttribute("page", page);
 		model.addAttribute("numbers", numbers);
 		model.addAttribute("members", members);
 		model.addAttribute("number", number);
 		model.addAttribute("assignee", assignee);
 		model.addAttribute("status", status);
+		model.addAttribute("q", q);
+		model.addAttribute("tab", tab);
 		return "inbox/list";
+	}
+
+	/** Resolve (close) or reopen the chat. */
+	@PostMapping("/inbox/chats/{id}/status")
+	String status(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id, @RequestParam String status,
+			RedirectAttributes redirect) {
+		try {
+			chats.changeStatus(caller, id, "open".equals(status) ? Chat.Status.OPEN : Chat.Status.CLOSED);
+			redirect.addFlashAttribute("flash", "open".equals(status) ? "Chat reopened" : "Chat resolved");
+		}
+		catch (HandoffException.Conflict | HandoffException.RuleViolation e) {
+			redirect.addFlashAttribute("flashError", e.getMessage());
+		}
+		return "redirect:/inbox/chats/" + id;
 	}
 
 	@GetMapping("/inbox/chats/{id}")
