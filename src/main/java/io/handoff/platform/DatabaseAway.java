@@ -13,10 +13,33 @@ public final class DatabaseAway {
 	private DatabaseAway() {
 	}
 
-	/** Whether {@code e} says the database could not be reached, rather than that a statement failed. */
+	/**
+	 * Whether {@code e}, or what caused it, says the database could not be reached or went away mid-request (a
+	 * connection that broke, a commit whose connection closed), rather than that a statement was wrong.
+	 */
 	public static boolean is(Throwable e) {
-		return e instanceof DataAccessResourceFailureException || e instanceof CannotCreateTransactionException
-				|| e instanceof TransientDataAccessResourceException;
+		for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+			if (cause instanceof DataAccessResourceFailureException || cause instanceof CannotCreateTransactionException
+					|| cause instanceof TransientDataAccessResourceException
+					|| cause instanceof java.sql.SQLTransientConnectionException
+					|| cause instanceof java.sql.SQLNonTransientConnectionException
+					|| cause instanceof java.sql.SQLRecoverableException
+					|| cause instanceof java.sql.SQLException sql && connectionLost(sql.getSQLState())) {
+				return true;
+			}
+			// A rollback that failed after the statement did (the pool had closed the broken connection): what
+			// matters is why the statement failed.
+			if (cause instanceof org.springframework.transaction.TransactionSystemException rollback
+					&& rollback.getApplicationException() != null && is(rollback.getApplicationException())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Connection exceptions (08…) and the server shutting down or crashing (57P01–57P03). */
+	private static boolean connectionLost(String state) {
+		return state != null && (state.startsWith("08") || state.startsWith("57P"));
 	}
 
 	/** The cause in one line, without the statement or its values. */

@@ -35,7 +35,7 @@ final class DatabaseAwayFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 		}
 		catch (ServletException | RuntimeException e) {
-			if (!causedByDatabaseAway(e) || response.isCommitted()) {
+			if (!DatabaseAway.is(e) || response.isCommitted()) {
 				throw e;
 			}
 			log.warn("The database could not be reached for a request: {}", DatabaseAway.describe(e));
@@ -55,14 +55,5 @@ final class DatabaseAwayFilter extends OncePerRequestFilter {
 			problems.write(response, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", null,
 					DatabaseAway.MESSAGE));
 		}
-	}
-
-	private static boolean causedByDatabaseAway(Throwable e) {
-		for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-			if (DatabaseAway.is(cause)) {
-				return true;
-			}
-		}
-		return false;
 	}
 }

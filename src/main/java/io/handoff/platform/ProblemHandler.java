@@ -102,6 +102,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception e) {
+		if (DatabaseAway.is(e)) {
+			// A commit or a statement whose connection broke as the database went away: nothing is known to be
+			// done, and trying again is safe (an assignment to the same member changes nothing twice).
+			return databaseAway(e);
+		}
 		log.error("Unexpected error", e);
 		return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", null,
 				"Something went wrong on our side; the request was not carried out"));

@@ -135,7 +135,7 @@ class RecoveryIT {
 			// While it was away: readiness said so, and requests were refused quickly, in words, never as a 500.
 			assertThat(readiness).contains(503);
 			assertThat(readiness.getLast()).isEqualTo(200);
-			assertThat(calls).extracting(Call::status).contains(200, 503).doesNotContain(500);
+			assertThat(calls).extracting(Call::status).as(() -> errors(node)).contains(200, 503).doesNotContain(500);
 			assertThat(calls).filteredOn(c -> c.status() == 503)
 				.allSatisfy(c -> assertThat(c.contentType()).startsWith("application/problem+json"))
 				.allSatisfy(c -> assertThat(c.took()).isLessThan(Duration.ofMillis(2500)));
@@ -193,6 +193,23 @@ class RecoveryIT {
 		finally {
 			hanging.countDown();
 		}
+	}
+
+	/** The node's ERROR lines, each with the first lines of its stack trace. */
+	private static String errors(NodeProcess node) {
+		StringBuilder out = new StringBuilder();
+		String[] lines = node.log().split("\n");
+		for (int i = 0; i < lines.length; i++) {
+			if (lines[i].contains(" ERROR ")) {
+				out.append(lines[i]).append('\n');
+				for (int j = i + 1; j < Math.min(lines.length, i + 300) && !lines[j].startsWith("20"); j++) {
+					if (!lines[j].startsWith("\tat ") || lines[j].contains("io.handoff")) {
+						out.append(lines[j]).append('\n');
+					}
+				}
+			}
+		}
+		return out.toString();
 	}
 
 	record Call(int status, String contentType, Duration took, boolean changed) {
