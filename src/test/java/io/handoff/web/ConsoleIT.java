@@ -476,7 +476,10 @@ class ConsoleIT {
 
 		// Reorder.
 		cards.get(0).findElement(By.cssSelector(".move-down")).click();
-		wait.until(d -> d.findElements(By.cssSelector(".step-card")).get(0).getText().contains("Assign Agent"));
+		// The page reloads: until it has, there may be no card at all.
+		wait.until(d -> d.findElements(By.cssSelector(".step-card")).stream().findFirst()
+			.map(card -> card.getText().contains("Assign Agent"))
+			.orElse(false));
 
 		// Edit the HTTP step in its own form.
 		WebElement http = browser.findElements(By.cssSelector(".step-card")).get(1);
