@@ -17,6 +17,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import io.handoff.inbox.BusinessNumber;
 import io.handoff.inbox.BusinessNumberId;
+import io.handoff.inbox.Member;
 import io.handoff.inbox.MemberId;
 import io.handoff.inbox.Role;
 import io.handoff.inbox.TeamService;
@@ -102,6 +103,22 @@ class TeamController {
 		catch (HandoffException e) {
 			redirect.addFlashAttribute("flashError", e.getMessage());
 		}
+		return "redirect:/settings/team";
+	}
+
+	/** Owners and Team Leads set anyone's availability (an agent who forgot to go offline, for one). */
+	@PostMapping("/settings/team/members/{id}/availability")
+	String setAvailability(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id,
+			@RequestParam String availability, RedirectAttributes redirect) {
+		Member.Availability value;
+		try {
+			value = Member.Availability.valueOf(availability.strip().toUpperCase(java.util.Locale.ROOT));
+		}
+		catch (IllegalArgumentException e) {
+			throw new HandoffException.InvalidInput("availability", "must be online, busy or offline");
+		}
+		Member member = team.setAvailability(caller, id, value);
+		redirect.addFlashAttribute("flash", member.name() + " is " + value.name().toLowerCase(java.util.Locale.ROOT));
 		return "redirect:/settings/team";
 	}
 

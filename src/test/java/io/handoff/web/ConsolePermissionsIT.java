@@ -96,6 +96,8 @@ class ConsolePermissionsIT {
 						+ "/password", "password", PASSWORD)),
 				row("demote the Owner", "ADDDH", c -> c.post("/settings/team/members/"
 						+ newOwner() + "/roles", "orgRole", "Team Member")),
+				row("set a member's availability", "AADDH", c -> c.post("/settings/team/members/" + ws.john().id()
+						+ "/availability", "availability", "busy")),
 				row("add a business number", "AADDA", c -> c.post("/settings/numbers", "number", newPhone(),
 						"displayName", "Billing")),
 				row("create an API key", "AADDA", c -> c.post("/settings/api-keys", "name", "CI")),
