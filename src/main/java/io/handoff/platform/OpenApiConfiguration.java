@@ -84,12 +84,94 @@ class OpenApiConfiguration {
 			openApi.getComponents().addSchemas("Problem", problem);
 			Content content = new Content().addMediaType("application/problem+json",
 					new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")));
+			java.util.Set<String> taken = new java.util.HashSet<>();
+			openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+				operation.setOperationId(operationId(path, method.name(), operation.getOperationId(), taken));
+			}));
 			openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
+				if (operation.getSummary() == null && operation.getOperationId() != null) {
+					operation.setSummary(summary(operation.getOperationId()));
+				}
 				operation.getResponses().putIfAbsent("4XX", new io.swagger.v3.oas.models.responses.ApiResponse()
 					.description("Refused: bad input, no or wrong credentials, no permission, not found, or a conflict")
 					.content(content));
 			}));
 		};
+	}
+
+	/** Controller methods named only by what they do; their operation is named by what they do it to as well. */
+	private static final java.util.Set<String> GENERIC = java.util.Set.of("list", "get", "create", "update", "delete",
+			"test", "enable", "disable", "recover", "resend", "revoke", "open");
+
+	/** Operations whose controller method name says too little or too much, by method and path. */
+	private static final java.util.Map<String, String> NAMED = java.util.Map.ofEntries(
+			java.util.Map.entry("GET /hooks/{token}", "receiveHookGet"),
+			java.util.Map.entry("PUT /hooks/{token}", "receiveHookPut"),
+			java.util.Map.entry("POST /hooks/{token}", "receiveHookPost"),
+			java.util.Map.entry("GET /channels/whatsapp/{workspaceId}", "verifyWhatsAppWebhook"),
+			java.util.Map.entry("POST /channels/whatsapp/{workspaceId}", "receiveWhatsAppWebhook"),
+			java.util.Map.entry("GET /api/v1/channels/whatsapp", "getWhatsAppChannel"),
+			java.util.Map.entry("PUT /api/v1/channels/whatsapp", "configureWhatsAppChannel"),
+			java.util.Map.entry("GET /api/v1/event-types", "listEventTypes"),
+			java.util.Map.entry("GET /api/v1/chats/{id}/assignments", "listChatAssignments"),
+			java.util.Map.entry("GET /api/v1/webhooks/{id}/secret", "getWebhookSecret"),
+			java.util.Map.entry("POST /api/v1/webhooks/{id}/secret/rotate", "rotateWebhookSecret"),
+			java.util.Map.entry("GET /api/v1/bots/{id}/capture", "getCapture"),
+			java.util.Map.entry("GET /api/v1/bots/{id}/sample", "getSample"),
+			java.util.Map.entry("GET /api/v1/bots/{id}/runs", "listRuns"),
+			java.util.Map.entry("GET /api/v1/bots/{id}/runs/{runId}", "getRun"),
+			java.util.Map.entry("POST /api/v1/bots/{id}/runs/{runId}/rerun", "rerun"),
+			java.util.Map.entry("POST /api/v1/bots/{id}/hook-url", "regenerateHookUrl"));
+
+	/**
+	 * An operation id a generated client can call: {@code listChats}, {@code getWebhook}, {@code testConnection}, not
+	 * springdoc's {@code list_7} or {@code test_1}. Specific method names ({@code assignByPhone}) are kept.
+	 */
+	static String operationId(String path, String httpMethod, String generated, java.util.Set<String> taken) {
+		String base = generated == null ? "call" : generated.replaceAll("_\\d+$", "");
+		String id = NAMED.getOrDefault(httpMethod + " " + path, base);
+		if (!NAMED.containsKey(httpMethod + " " + path) && GENERIC.contains(base)) {
+			java.util.List<String> literals = java.util.Arrays.stream(path.split("/"))
+				.filter(segment -> !segment.isEmpty() && !segment.startsWith("{") && !segment.equals("api")
+						&& !segment.matches("v\\d+"))
+				.toList();
+			String last = path.substring(path.lastIndexOf('/') + 1);
+			boolean item = last.startsWith("{");
+			// The resource: the last literal segment of a collection or an item; the one before an action.
+			String resource = literals.isEmpty() ? "" : literals.getLast();
+			if (!item && literals.size() > 1 && path.matches(".*/\\{[^}]+}/" + java.util.regex.Pattern.quote(resource))) {
+				resource = literals.get(literals.size() - 2);
+				item = true;
+			}
+			boolean plural = base.equals("list") && !item;
+			id = base + camel(plural ? resource : singular(resource));
+		}
+		if (!taken.add(id)) {
+			id = id + camel(httpMethod.toLowerCase(java.util.Locale.ROOT));
+			taken.add(id);
+		}
+		return id;
+	}
+
+	private static String singular(String word) {
+		return word.endsWith("ies") ? word.substring(0, word.length() - 3) + "y"
+				: word.endsWith("s") && !word.endsWith("ss") ? word.substring(0, word.length() - 1) : word;
+	}
+
+	private static String camel(String segment) {
+		StringBuilder out = new StringBuilder();
+		for (String part : segment.split("[-_.]")) {
+			if (!part.isEmpty()) {
+				out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+			}
+		}
+		return out.toString();
+	}
+
+	/** {@code assignByPhone} as "Assign by phone", for operations whose controller method names them well. */
+	static String summary(String operationId) {
+		String words = operationId.replaceAll("_\\d+$", "").replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+		return Character.toUpperCase(words.charAt(0)) + words.substring(1);
 	}
 
 	private static final class HandoffModels extends ModelResolver {
