@@ -11,7 +11,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import tools.jackson.databind.node.ObjectNode;
 
+import io.handoff.inbox.Chat;
 import io.handoff.inbox.ChatAssignmentChanged;
+import io.handoff.inbox.ChatStatusChanged;
 import io.handoff.platform.Caller;
 import io.handoff.platform.ChatVisibility;
 import io.handoff.platform.HandoffException;
@@ -51,6 +53,17 @@ public class EventService {
 		Event event = new Event(id, type, change.chatId().value(), change.sequence(),
 				change.business().id().value(), change.occurredAt(), false, payload);
 		record(change.workspaceId(), event);
+	}
+
+	@EventListener
+	@Transactional(propagation = Propagation.MANDATORY)
+	void on(ChatStatusChanged change) {
+		EventType type = change.status() == Chat.Status.CLOSED ? EventType.CHAT_RESOLVED : EventType.CHAT_REOPENED;
+		EventId id = EventId.next();
+		String payload = payloads.envelope(id, type, change.occurredAt(), change.workspaceId().value(), false,
+				payloads.status(change));
+		record(change.workspaceId(), new Event(id, type, change.chatId().value(), change.sequence(),
+				change.business().id().value(), change.occurredAt(), false, payload));
 	}
 
 	/**

@@ -11,6 +11,8 @@ public enum EventType {
 	CHAT_ASSIGNED("chat.assigned", "Chat Assigned to Agent",
 			"A chat got an assignee or a different one: by a person, a bot workflow, the AI bot or the API."),
 	CHAT_UNASSIGNED("chat.unassigned", "Chat Unassigned", "A chat lost its assignee."),
+	CHAT_RESOLVED("chat.resolved", "Chat Resolved", "A chat was resolved (closed): the conversation is done."),
+	CHAT_REOPENED("chat.reopened", "Chat Reopened", "A resolved chat was opened again."),
 	ENDPOINT_DISABLED("endpoint.disabled", "Webhook Endpoint Disabled",
 			"An endpoint was disabled after failing for too long, or because it answered 410 Gone."),
 	DELIVERY_EXHAUSTED("delivery.exhausted", "Delivery Exhausted",

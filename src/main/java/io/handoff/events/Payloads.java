@@ -7,7 +7,9 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.handoff.inbox.Chat;
 import io.handoff.inbox.ChatAssignmentChanged;
+import io.handoff.inbox.ChatStatusChanged;
 import io.handoff.inbox.ChatAssignmentChanged.AgentSnapshot;
 import io.handoff.platform.Timestamps;
 
@@ -96,6 +98,44 @@ class Payloads {
 		actor.put("name", change.actor().name());
 		assignment.put("botId", change.botId());
 		assignment.put(change.unassigned() ? "unassignedAt" : "assignedAt", Timestamps.format(change.occurredAt()));
+		return data;
+	}
+
+	/** The {@code data} of {@code chat.resolved} and {@code chat.reopened}. */
+	ObjectNode status(ChatStatusChanged change) {
+		var customer = change.customer();
+		var business = change.business();
+		ObjectNode data = json.createObjectNode();
+		data.put("chatId", change.chatId().value());
+		data.put("sequence", change.sequence());
+		data.put("status", change.status() == Chat.Status.CLOSED ? "closed" : "open");
+		data.put("customerId", customer.id().value());
+		data.put("customerName", customer.name());
+		data.put("customerPhone", customer.phone());
+		data.put("wabaNumber", business.number());
+		data.putObject("message").put("text", change.message());
+		ObjectNode customerNode = data.putObject("customer");
+		customerNode.put("id", customer.id().value());
+		customerNode.put("name", customer.name());
+		customerNode.put("phone", customer.phone());
+		customerNode.put("waId", customer.waId());
+		ObjectNode businessNode = data.putObject("business");
+		businessNode.put("number", business.number());
+		businessNode.put("name", business.name());
+		businessNode.put("wabaId", business.wabaId());
+		businessNode.put("phoneNumberId", business.phoneNumberId());
+		if (change.assignee() == null) {
+			data.putNull("assignee");
+		}
+		else {
+			agent(data.putObject("assignee"), change.assignee());
+		}
+		ObjectNode actor = data.putObject("actor");
+		actor.put("type", change.actor().type().wire());
+		actor.put("id", change.actor().id());
+		actor.put("name", change.actor().name());
+		data.put(change.status() == Chat.Status.CLOSED ? "resolvedAt" : "reopenedAt",
+				Timestamps.format(change.occurredAt()));
 		return data;
 	}
 

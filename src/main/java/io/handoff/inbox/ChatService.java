@@ -173,7 +173,7 @@ public class ChatService {
 	@Transactional
 	public Chat changeStatus(Caller caller, ChatId id, Chat.Status status) {
 		requireRoleOnNumber(caller, get(caller, id, "id"));
-		return changeStatus(caller.workspaceId(), id, status);
+		return changeStatus(caller.workspaceId(), id, status, Origin.of(caller));
 	}
 
 	@Transactional
@@ -238,7 +238,7 @@ public class ChatService {
 
 	/** Closes or reopens a chat. Reopening fails while another chat of the same pair is open. */
 	@Transactional
-	public Chat changeStatus(WorkspaceId workspace, ChatId id, Chat.Status status) {
+	public Chat changeStatus(WorkspaceId workspace, ChatId id, Chat.Status status, Origin origin) {
 		Chat chat = lock(workspace, id, "id");
 		if (chat.status() == status) {
 			return chat;
@@ -249,7 +249,19 @@ public class ChatService {
 						"the customer has another open chat " + other.id() + " with this business number");
 			});
 		}
-		chats.changeStatus(id, status, now());
+		Instant now = now();
+		long sequence = chats.changeStatus(id, status, now);
+		Customer customer = customers.find(workspace, chat.customerId()).orElseThrow();
+		BusinessNumber number = numbers.find(workspace, chat.businessNumberId()).orElseThrow();
+		var assignee = chat.assigneeId() == null ? null
+				: members.asAgentOn(workspace, chat.assigneeId(), chat.businessNumberId(), true).orElse(null);
+		events.publishEvent(new ChatStatusChanged(workspace, id, sequence, status,
+				new ChatAssignmentChanged.CustomerSnapshot(customer.id(), customer.name(), customer.phone(),
+						customer.waId()),
+				new ChatAssignmentChanged.BusinessSnapshot(number.id(), number.number(), number.displayName(),
+						number.wabaId(), number.phoneNumberId()),
+				assignee, origin.actor(), now,
+				origin.actor().name() + (status == Chat.Status.CLOSED ? " resolved the chat" : " reopened the chat")));
 		return get(workspace, id, "id");
 	}
 

@@ -158,16 +158,19 @@ class Chats {
 			.single();
 	}
 
-	void changeStatus(ChatId id, Chat.Status status, Instant at) {
-		jdbc.sql("""
-				UPDATE chats SET status = :status, updated_at = :at, last_activity_at = greatest(last_activity_at, :at),
+	/** Sets the status and moves the sequence on by one; the caller holds the row's lock. */
+	long changeStatus(ChatId id, Chat.Status status, Instant at) {
+		return jdbc.sql("""
+				UPDATE chats SET status = :status, sequence = sequence + 1, updated_at = :at,
+				    last_activity_at = greatest(last_activity_at, :at),
 				    closed_at = CASE WHEN :status = 'closed' THEN CAST(:at AS timestamptz) END
-				WHERE id = :id
+				WHERE id = :id RETURNING sequence
 				""")
 			.param("id", id.value())
 			.param("status", status.dbValue())
 			.param("at", SqlValues.timestamp(at))
-			.update();
+			.query(Long.class)
+			.single();
 	}
 
 	void delete(WorkspaceId workspace, ChatId id) {

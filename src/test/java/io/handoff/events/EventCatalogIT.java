@@ -36,7 +36,8 @@ class EventCatalogIT {
 		JsonNode types = ws.api().get("/api/v1/event-types").json().get("data");
 
 		assertThat(types).extracting(t -> t.get("type").asString())
-			.containsExactly("chat.assigned", "chat.unassigned", "endpoint.disabled", "delivery.exhausted");
+			.containsExactly("chat.assigned", "chat.unassigned", "chat.resolved", "chat.reopened", "endpoint.disabled",
+					"delivery.exhausted");
 		assertThat(types.get(0).get("title").asString()).isEqualTo("Chat Assigned to Agent");
 		for (JsonNode type : types) {
 			assertThat(type.get("description").asString()).isNotBlank();
@@ -55,9 +56,19 @@ class EventCatalogIT {
 		ws.api().post("/api/v1/chats/" + ws.chat().id() + "/assignment", """
 				{"memberId": "%s"}""".formatted(ws.john().id()));
 		chats.unassign(ws.id(), ws.chat().id(), lead);
+		// Resolved and reopened, through the API: the chat's sequence moves on, so its events keep one order.
+		assertThat(ws.api().patch("/api/v1/chats/" + ws.chat().id(), "{\"status\": \"closed\"}").status()).isEqualTo(200);
+		assertThat(ws.api().patch("/api/v1/chats/" + ws.chat().id(), "{\"status\": \"open\"}").status()).isEqualTo(200);
 
 		JsonNode events = ws.api().get("/api/v1/events").json().get("data");
-		assertThat(events).hasSize(5);
+		assertThat(events).hasSize(7);
+		assertThat(events.valueStream().map(e -> e.get("type").asString())).startsWith("chat.reopened", "chat.resolved",
+				"chat.unassigned");
+		assertThat(events.valueStream().map(e -> e.get("sequence").asLong())).containsExactly(7L, 6L, 5L, 4L, 3L, 2L, 1L);
+		JsonNode resolved = events.get(1).get("payload").get("data");
+		assertThat(resolved.get("status").asString()).isEqualTo("closed");
+		assertThat(resolved.at("/message/text").asString()).isEqualTo("Test key resolved the chat");
+		assertThat(resolved.get("assignee").isNull()).isTrue();
 		for (JsonNode event : events) {
 			JsonNode payload = event.get("payload");
 			assertThat(Schemas.errors(Schemas.served(ws.api(), payload.get("type").asString()), payload))
