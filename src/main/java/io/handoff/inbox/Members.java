@@ -76,6 +76,25 @@ class Members {
 			.update();
 	}
 
+	/** The member used the console at {@code at}. */
+	void seen(WorkspaceId workspace, MemberId id, Instant at) {
+		jdbc.sql("UPDATE members SET last_seen_at = :at WHERE workspace_id = :workspace AND id = :id")
+			.param("workspace", workspace.value())
+			.param("id", id.value())
+			.param("at", SqlValues.timestamp(at))
+			.update();
+	}
+
+	/** Online members last seen before {@code cutoff} become busy; members never seen are left as they are. */
+	int awayIfUnseenSince(Instant cutoff) {
+		return jdbc.sql("""
+				UPDATE members SET availability = 'busy'
+				WHERE availability = 'online' AND deleted_at IS NULL AND last_seen_at < :cutoff
+				""")
+			.param("cutoff", SqlValues.timestamp(cutoff))
+			.update();
+	}
+
 	/**
 	 * Of {@code pool}, the members who can take a chat on {@code number} (not deleted, with a role there, online if
 	 * asked), each with how many open chats they hold, in the pool's order.

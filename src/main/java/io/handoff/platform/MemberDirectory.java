@@ -15,6 +15,10 @@ public interface MemberDirectory {
 	record SignIn(WorkspaceId workspace, String memberId, String passwordHash) {
 	}
 
+	/** The member is using the console now: what auto-away goes by. Called at most once a minute per member. */
+	default void seen(WorkspaceId workspace, String memberId) {
+	}
+
 	/** Every member (in any workspace) with this email and a password set, newest first. */
 	java.util.List<SignIn> signIns(String email);
 }

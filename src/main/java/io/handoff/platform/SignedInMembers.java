@@ -16,11 +16,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reads a signed-in member's rights afresh on every request: a role changed or a member removed takes effect at
- * once, not at the next sign-in. A removed member's session ends.
+ * once, not at the next sign-in. A removed member's session ends. Notes that the member is active (for auto-away), at
+ * most once a minute.
  */
 final class SignedInMembers extends OncePerRequestFilter {
 
+	private static final long SEEN_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
 	private final MemberDirectory members;
+
+	/** When each member's activity was last written, so that it is written at most once a minute. */
+	private final java.util.Map<String, Long> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
 
 	SignedInMembers(MemberDirectory members) {
 		this.members = members;
@@ -43,6 +49,12 @@ final class SignedInMembers extends OncePerRequestFilter {
 				}
 				response.sendRedirect(request.getContextPath() + "/login?signedOut");
 				return;
+			}
+			long now = System.nanoTime();
+			Long last = lastSeen.get(signedIn.id());
+			if (last == null || now - last > SEEN_EVERY_NANOS) {
+				lastSeen.put(signedIn.id(), now);
+				members.seen(signedIn.workspaceId(), signedIn.id());
 			}
 			if (!current.get().equals(signedIn)) {
 				context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(current.get(), null,

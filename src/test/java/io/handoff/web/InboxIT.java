@@ -59,6 +59,9 @@ class InboxIT {
 	@Autowired
 	Environment environment;
 
+	@Autowired
+	org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
 	Fixtures.Workspace ws;
 
 	Member kavya;
@@ -105,6 +108,10 @@ class InboxIT {
 		browser.findElement(By.id("password")).sendKeys(PASSWORD);
 		browser.findElement(By.id("sign-in")).click();
 		wait.until(ExpectedConditions.urlContains("/inbox"));
+		// Using the console is what auto-away goes by.
+		assertThat(jdbc.sql("SELECT last_seen_at FROM members WHERE id = :id").param("id", kavya.id().value())
+			.query(java.time.OffsetDateTime.class)
+			.single()).isAfter(java.time.OffsetDateTime.now().minusMinutes(1));
 
 		// All: the most recent activity first, each with its last message.
 		List<String> all = rows();
