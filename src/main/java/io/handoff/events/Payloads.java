@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.handoff.inbox.Actor;
 import io.handoff.inbox.Chat;
 import io.handoff.inbox.ChatAssignmentChanged;
 import io.handoff.inbox.ChatStatusChanged;
@@ -62,17 +63,8 @@ class Payloads {
 		data.put("wabaNumber", business.number());
 		data.putObject("message").put("text", change.message());
 
-		ObjectNode customerNode = data.putObject("customer");
-		customerNode.put("id", customer.id().value());
-		customerNode.put("name", customer.name());
-		customerNode.put("phone", customer.phone());
-		customerNode.put("waId", customer.waId());
-
-		ObjectNode businessNode = data.putObject("business");
-		businessNode.put("number", business.number());
-		businessNode.put("name", business.name());
-		businessNode.put("wabaId", business.wabaId());
-		businessNode.put("phoneNumberId", business.phoneNumberId());
+		customer(data, customer);
+		business(data, business);
 
 		if (assignee == null) {
 			data.putNull("assignee");
@@ -92,10 +84,7 @@ class Payloads {
 		ObjectNode assignment = data.putObject("assignment");
 		assignment.put("source", change.source().wire());
 		assignment.put("reassigned", change.reassigned());
-		ObjectNode actor = assignment.putObject("actor");
-		actor.put("type", change.actor().type().wire());
-		actor.put("id", change.actor().id());
-		actor.put("name", change.actor().name());
+		actor(assignment, change.actor());
 		assignment.put("botId", change.botId());
 		assignment.put(change.unassigned() ? "unassignedAt" : "assignedAt", Timestamps.format(change.occurredAt()));
 		return data;
@@ -114,29 +103,41 @@ class Payloads {
 		data.put("customerPhone", customer.phone());
 		data.put("wabaNumber", business.number());
 		data.putObject("message").put("text", change.message());
-		ObjectNode customerNode = data.putObject("customer");
-		customerNode.put("id", customer.id().value());
-		customerNode.put("name", customer.name());
-		customerNode.put("phone", customer.phone());
-		customerNode.put("waId", customer.waId());
-		ObjectNode businessNode = data.putObject("business");
-		businessNode.put("number", business.number());
-		businessNode.put("name", business.name());
-		businessNode.put("wabaId", business.wabaId());
-		businessNode.put("phoneNumberId", business.phoneNumberId());
+		customer(data, customer);
+		business(data, business);
 		if (change.assignee() == null) {
 			data.putNull("assignee");
 		}
 		else {
 			agent(data.putObject("assignee"), change.assignee());
 		}
-		ObjectNode actor = data.putObject("actor");
-		actor.put("type", change.actor().type().wire());
-		actor.put("id", change.actor().id());
-		actor.put("name", change.actor().name());
+		actor(data, change.actor());
 		data.put(change.status() == Chat.Status.CLOSED ? "resolvedAt" : "reopenedAt",
 				Timestamps.format(change.occurredAt()));
 		return data;
+	}
+
+	private static void customer(ObjectNode data, ChatAssignmentChanged.CustomerSnapshot customer) {
+		ObjectNode node = data.putObject("customer");
+		node.put("id", customer.id().value());
+		node.put("name", customer.name());
+		node.put("phone", customer.phone());
+		node.put("waId", customer.waId());
+	}
+
+	private static void business(ObjectNode data, ChatAssignmentChanged.BusinessSnapshot business) {
+		ObjectNode node = data.putObject("business");
+		node.put("number", business.number());
+		node.put("name", business.name());
+		node.put("wabaId", business.wabaId());
+		node.put("phoneNumberId", business.phoneNumberId());
+	}
+
+	private static void actor(ObjectNode parent, Actor actor) {
+		ObjectNode node = parent.putObject("actor");
+		node.put("type", actor.type().wire());
+		node.put("id", actor.id());
+		node.put("name", actor.name());
 	}
 
 	private static ObjectNode agent(ObjectNode node, AgentSnapshot agent) {

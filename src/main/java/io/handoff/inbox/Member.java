@@ -22,6 +22,16 @@ public record Member(MemberId id, String name, String email, String phone, Strin
 			return name().toLowerCase(java.util.Locale.ROOT);
 		}
 
+		/** What a person typed or a form sent ({@code online}, {@code Busy}), refused in words when it is neither. */
+		public static Availability parse(String value, String field) {
+			try {
+				return valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+			}
+			catch (IllegalArgumentException e) {
+				throw new io.handoff.platform.HandoffException.InvalidInput(field, "must be online, busy or offline");
+			}
+		}
+
 		static Availability fromDb(String value) {
 			return valueOf(value.toUpperCase(java.util.Locale.ROOT));
 		}

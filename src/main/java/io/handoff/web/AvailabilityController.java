@@ -13,7 +13,6 @@ import io.handoff.inbox.Member;
 import io.handoff.inbox.MemberId;
 import io.handoff.inbox.TeamService;
 import io.handoff.platform.Caller;
-import io.handoff.platform.HandoffException;
 
 /**
  * The header's availability: a member says they are online, busy or offline. Assign Agent and the AI bot's "online
@@ -31,13 +30,7 @@ class AvailabilityController {
 	@PostMapping("/me/availability")
 	String set(@AuthenticationPrincipal Caller caller, @RequestParam String availability,
 			@RequestHeader(name = "Referer", required = false) String referer, RedirectAttributes redirect) {
-		Member.Availability value;
-		try {
-			value = Member.Availability.valueOf(availability.strip().toUpperCase(Locale.ROOT));
-		}
-		catch (IllegalArgumentException e) {
-			throw new HandoffException.InvalidInput("availability", "must be online, busy or offline");
-		}
+		Member.Availability value = Member.Availability.parse(availability, "availability");
 		team.setAvailability(caller, new MemberId(caller.id()), value);
 		redirect.addFlashAttribute("flash", "You are " + value.name().toLowerCase(Locale.ROOT));
 		return "redirect:" + backTo(referer);

@@ -110,13 +110,7 @@ class TeamController {
 	@PostMapping("/settings/team/members/{id}/availability")
 	String setAvailability(@AuthenticationPrincipal Caller caller, @PathVariable MemberId id,
 			@RequestParam String availability, RedirectAttributes redirect) {
-		Member.Availability value;
-		try {
-			value = Member.Availability.valueOf(availability.strip().toUpperCase(java.util.Locale.ROOT));
-		}
-		catch (IllegalArgumentException e) {
-			throw new HandoffException.InvalidInput("availability", "must be online, busy or offline");
-		}
+		Member.Availability value = Member.Availability.parse(availability, "availability");
 		Member member = team.setAvailability(caller, id, value);
 		redirect.addFlashAttribute("flash", member.name() + " is " + value.name().toLowerCase(java.util.Locale.ROOT));
 		return "redirect:/settings/team";
