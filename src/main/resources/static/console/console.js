@@ -48,7 +48,8 @@ document.addEventListener('DOMContentLoaded', () => {
   const events = new EventSource(document.querySelector('meta[name=live-events]').content);
   events.addEventListener('chat', e => {
     if (chat && chat.dataset.liveChat === e.data) {
-      htmx.ajax('GET', location.pathname, { target: '#assignment', select: '#assignment', swap: 'outerHTML' });
+      htmx.ajax('GET', location.pathname, { target: '#assignment', select: '#assignment', swap: 'outerHTML' })
+        .then(() => htmx.ajax('GET', location.pathname, { target: '#messages', select: '#messages', swap: 'outerHTML' }));
     }
     if (list) {
       htmx.ajax('GET', location.pathname + location.search, { target: '#chats', select: '#chats', swap: 'outerHTML' });

@@ -20,6 +20,7 @@ import io.handoff.inbox.Chat;
 import io.handoff.inbox.ChatId;
 import io.handoff.inbox.ChatService;
 import io.handoff.inbox.MemberId;
+import io.handoff.channels.Replies;
 import io.handoff.inbox.MessageService;
 import io.handoff.inbox.TeamService;
 import io.handoff.platform.HandoffException;
@@ -45,10 +46,12 @@ class AiBotAction implements StepAction {
 	private final TeamService team;
 	private final ConnectionService connections;
 	private final TransactionTemplate transactions;
+	private final Replies replies;
 	private final JsonMapper json;
 
 	AiBotAction(Triage triage, Handoffs handoffs, ChatService chats, MessageService messages, TeamService team,
-			ConnectionService connections, TransactionTemplate transactions, JsonMapper json) {
+			ConnectionService connections, TransactionTemplate transactions, Replies replies, JsonMapper json) {
+		this.replies = replies;
 		this.triage = triage;
 		this.handoffs = handoffs;
 		this.chats = chats;
@@ -254,7 +257,9 @@ class AiBotAction implements StepAction {
 					context.stepId() + ":" + verdict.targetKey(), chat, target(verdict.target()),
 					ChatService.Origin.aiBot(context.botId().value(), context.botName()));
 			if (handed.handedOff() && verdict.reply() != null) {
-				messages.recordOutbound(context.workspace(), chatId, verdict.reply());
+				// Sent over WhatsApp like an agent's reply; once per run and step, however often the step is retried.
+				replies.sendFromBot(context.workspace(), chat, verdict.reply(), context.botId().value(), context.botName(),
+						"run:" + context.runId().value() + ":" + context.stepId());
 			}
 			return handed;
 		});

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -52,10 +53,12 @@ public class WhatsAppService {
 	private final TeamService team;
 	private final MessageService messages;
 	private final JsonMapper json;
+	private final GraphApi graph;
 	private final Clock clock;
 
 	WhatsAppService(JdbcClient jdbc, SecretBox box, TeamService team, MessageService messages, JsonMapper json,
-			Clock clock) {
+			GraphApi graph, Clock clock) {
+		this.graph = graph;
 		this.jdbc = jdbc;
 		this.box = box;
 		this.team = team;
@@ -116,8 +119,11 @@ public class WhatsAppService {
 		return challenge;
 	}
 
-	/** What a notification held: messages stored now, and messages seen before. */
-	public record Result(int stored, int duplicates, int skipped) {
+	/**
+	 * What a notification held: messages stored now, messages seen before, what could not be used, and statuses of
+	 * sent messages that moved them on.
+	 */
+	public record Result(int stored, int duplicates, int skipped, int statuses) {
 	}
 
 	/** Verifies and records a notification, in one transaction. */
@@ -142,12 +148,18 @@ public class WhatsAppService {
 		int stored = 0;
 		int duplicates = 0;
 		int skipped = 0;
+		int statuses = 0;
 		for (JsonNode entry : root.path("entry")) {
 			for (JsonNode change : entry.path("changes")) {
 				if (!"messages".equals(change.path("field").asString(""))) {
 					continue;
 				}
 				JsonNode value = change.path("value");
+				for (JsonNode status : value.path("statuses")) {
+					if (applyStatus(workspace, status)) {
+						statuses++;
+					}
+				}
 				String phoneNumberId = value.path("metadata").path("phone_number_id").asString(null);
 				Optional<BusinessNumber> number = phoneNumberId == null ? Optional.empty()
 						: team.numberByPhoneNumberId(workspace, phoneNumberId);
@@ -181,7 +193,28 @@ public class WhatsAppService {
 				}
 			}
 		}
-		return new Result(stored, duplicates, skipped);
+		return new Result(stored, duplicates, skipped, statuses);
+	}
+
+	/**
+	 * A status of a message the business sent ({@code sent}, {@code delivered}, {@code read}, {@code failed} with
+	 * Meta's errors); statuses come in any order and more than once, and only ever move a message forward.
+	 */
+	private boolean applyStatus(WorkspaceId workspace, JsonNode status) {
+		String id = status.path("id").asString(null);
+		String state = status.path("status").asString("");
+		if (id == null || !List.of("sent", "delivered", "read", "failed").contains(state)) {
+			return false;
+		}
+		Instant at = sentAt(status.path("timestamp").asString(""));
+		Integer code = null;
+		String reason = null;
+		if ("failed".equals(state)) {
+			JsonNode error = status.path("errors").path(0);
+			code = error.path("code").isNumber() ? error.path("code").asInt() : null;
+			reason = graph.refusal(200, json.createObjectNode().set("error", error).toString()).reason();
+		}
+		return messages.applyStatus(workspace, id, state, at != null ? at : Timestamps.now(clock), code, reason);
 	}
 
 	private static Instant sentAt(String unixSeconds) {

@@ -19,6 +19,6 @@ public record Connection(String id, Type type, String name, ObjectNode settings,
 	public enum Type {
 		@JsonProperty("http") HTTP, @JsonProperty("google_service_account") GOOGLE_SERVICE_ACCOUNT,
 		@JsonProperty("hubspot") HUBSPOT, @JsonProperty("zoho") ZOHO, @JsonProperty("salesforce") SALESFORCE,
-		@JsonProperty("openai") OPENAI
+		@JsonProperty("openai") OPENAI, @JsonProperty("whatsapp_cloud") WHATSAPP_CLOUD
 	}
 }

@@ -83,7 +83,7 @@ public class ConnectionService {
 		caller.requireManager();
 		if (request.type() == null) {
 			throw new HandoffException.InvalidInput("type",
-					"is required: http, google_service_account, hubspot, zoho, salesforce or openai");
+					"is required: http, google_service_account, hubspot, zoho, salesforce, openai or whatsapp_cloud");
 		}
 		String id = Ids.next("conn");
 		Checked checked = check(request.type(), request.settings(), request.secrets(), null);
@@ -188,6 +188,25 @@ public class ConnectionService {
 		return found;
 	}
 
+	/**
+	 * The newest connection of {@code type} whose setting {@code name} is {@code value} (a WhatsApp number's
+	 * connection by its phone number id, for one), with its secrets.
+	 */
+	public java.util.Optional<Resolved> findBySetting(WorkspaceId workspace, Connection.Type type, String name, String value) {
+		return jdbc.sql("""
+				SELECT id FROM connections
+				WHERE workspace_id = :w AND type = :type AND CAST(settings AS jsonb) ->> :name = :value
+				ORDER BY updated_at DESC, id DESC LIMIT 1
+				""")
+			.param("w", workspace.value())
+			.param("type", type.name().toLowerCase(Locale.ROOT))
+			.param("name", name)
+			.param("value", value)
+			.query(String.class)
+			.optional()
+			.map(id -> resolve(workspace, id, type, "connectionId"));
+	}
+
 	/** Parses a service account's private key (PKCS#8 PEM, as in Google's JSON key files). */
 	static PrivateKey privateKey(String pem) throws java.security.GeneralSecurityException {
 		String base64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
@@ -284,6 +303,23 @@ public class ConnectionService {
 				guard.check("settings.baseUrl", base);
 				settings.put("baseUrl", trimSlash(base));
 			}
+			case WHATSAPP_CLOUD -> {
+				secrets.put("accessToken", required(secretsIn, "accessToken", "secrets.accessToken"));
+				settings.put("phoneNumberId", graphId(in, "phoneNumberId", true,
+						"the Phone number ID of the number in Meta's WhatsApp Manager (API Setup)"));
+				String account = graphId(in, "businessAccountId", false, "the WhatsApp Business Account ID");
+				if (account != null) {
+					settings.put("businessAccountId", account);
+				}
+				String version = text(in, "apiVersion", "v23.0");
+				if (!version.matches("v\\d{1,2}\\.\\d")) {
+					throw new HandoffException.InvalidInput("settings.apiVersion", "must look like v23.0");
+				}
+				settings.put("apiVersion", version);
+				String base = text(in, "baseUrl", "https://graph.facebook.com");
+				guard.check("settings.baseUrl", base);
+				settings.put("baseUrl", trimSlash(base));
+			}
 			case SALESFORCE -> {
 				secrets.put("token", required(secretsIn, "token", "secrets.token"));
 				String instance = required(in, "instanceUrl", "settings.instanceUrl");
@@ -297,6 +333,21 @@ public class ConnectionService {
 			}
 		}
 		return new Checked(settings, secrets);
+	}
+
+	/** A Graph API object id (digits only), required or not. */
+	private static String graphId(ObjectNode in, String name, boolean isRequired, String what) {
+		String value = text(in, name, null);
+		if (value == null) {
+			if (isRequired) {
+				throw new HandoffException.InvalidInput("settings." + name, "is required: " + what);
+			}
+			return null;
+		}
+		if (!value.matches("\\d{5,30}")) {
+			throw new HandoffException.InvalidInput("settings." + name, "must be digits only: " + what);
+		}
+		return value;
 	}
 
 	private void baseUrl(ObjectNode in, ObjectNode settings, String name) {

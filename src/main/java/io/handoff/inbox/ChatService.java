@@ -166,8 +166,18 @@ public class ChatService {
 			filter = new ChatFilter(filter.businessNumberId(), filter.customerId(), filter.status(),
 					new MemberId(caller.id()), false);
 		}
-		return Page.of(chats.inbox(caller.workspaceId(), filter, search, InboxEntry.Cursor.decode(after), limit + 1),
-				limit, e -> e.cursor().encode());
+		MemberId reader = caller.kind() == Caller.Kind.MEMBER ? new MemberId(caller.id()) : null;
+		return Page.of(chats.inbox(caller.workspaceId(), filter, search, InboxEntry.Cursor.decode(after), limit + 1,
+				reader), limit, e -> e.cursor().encode());
+	}
+
+	/** The signed-in member has now seen the chat: its unread count for them starts again. */
+	@Transactional
+	public void markRead(Caller caller, ChatId chatId) {
+		Chat chat = get(caller, chatId, "id");
+		if (caller.kind() == Caller.Kind.MEMBER) {
+			chats.read(chat.id(), new MemberId(caller.id()), Timestamps.now(clock));
+		}
 	}
 
 	@Transactional
@@ -212,6 +222,16 @@ public class ChatService {
 		requireRoleOnNumber(caller, number.id());
 		Chat chat = open.orElseGet(() -> insert(workspace, number.id(), customer.id()));
 		return assign(workspace, chat.id(), memberId, Origin.of(caller));
+	}
+
+	/**
+	 * The chat, when the caller may act on it (reply, assign, resolve): they see it and, as a Team Member, have a
+	 * role on its number.
+	 */
+	public Chat toActOn(Caller caller, ChatId chatId, String field) {
+		Chat chat = get(caller, chatId, field);
+		requireRoleOnNumber(caller, chat);
+		return chat;
 	}
 
 	public Page<AssignmentChange> history(Caller caller, ChatId chatId, PageRequest page) {

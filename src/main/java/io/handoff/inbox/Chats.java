@@ -90,6 +90,18 @@ class Chats {
 			.list();
 	}
 
+	/** The member has seen the chat up to {@code at}: its unread count starts again from there. */
+	void read(ChatId chat, MemberId member, Instant at) {
+		jdbc.sql("""
+				INSERT INTO chat_reads (chat_id, member_id, last_read_at) VALUES (:chat, :member, :at)
+				ON CONFLICT (chat_id, member_id) DO UPDATE SET last_read_at = greatest(chat_reads.last_read_at, EXCLUDED.last_read_at)
+				""")
+			.param("chat", chat.value())
+			.param("member", member.value())
+			.param("at", SqlValues.timestamp(at))
+			.update();
+	}
+
 	/** A message in the chat is activity: the chat moves up the inbox. */
 	void touched(ChatId id, Instant at) {
 		jdbc.sql("UPDATE chats SET last_activity_at = greatest(last_activity_at, :at) WHERE id = :id")
@@ -104,17 +116,25 @@ class Chats {
 	 * name (any part, any case) or phone (its digits).
 	 */
 	List<InboxEntry> inbox(WorkspaceId workspace, ChatFilter filter, String search, InboxEntry.Cursor after,
-			int fetchSize) {
+			int fetchSize, MemberId reader) {
 		String text = search == null || search.isBlank() ? null : search.strip();
 		String digits = text == null ? "" : text.replaceAll("\\D", "");
 		return jdbc.sql("""
 				SELECT c.*, cu.name AS customer_name, cu.phone AS customer_phone,
-				       m.direction AS last_direction, m.type AS last_type, m.body AS last_body, m.sent_at AS last_sent_at
+				       m.direction AS last_direction, m.type AS last_type, m.body AS last_body, m.sent_at AS last_sent_at,
+				       u.unread
 				FROM chats c
 				JOIN customers cu ON cu.id = c.customer_id
 				LEFT JOIN LATERAL (
 				    SELECT direction, type, body, sent_at FROM messages
 				    WHERE chat_id = c.id ORDER BY sent_at DESC, id DESC LIMIT 1) m ON true
+				LEFT JOIN LATERAL (
+				    SELECT count(*) AS unread FROM (
+				        SELECT 1 FROM messages mi
+				        WHERE mi.chat_id = c.id AND mi.direction = 'inbound' AND CAST(:reader AS text) IS NOT NULL
+				          AND mi.sent_at > coalesce((SELECT r.last_read_at FROM chat_reads r
+				                                     WHERE r.chat_id = c.id AND r.member_id = :reader), '-infinity')
+				        LIMIT 100) x) u ON true
 				WHERE c.workspace_id = :workspace
 				  AND (CAST(:afterAt AS timestamptz) IS NULL
 				       OR (c.last_activity_at, c.id) < (CAST(:afterAt AS timestamptz), CAST(:afterId AS text)))
@@ -138,9 +158,10 @@ class Chats {
 				.replace("_", "\\_") + "%")
 			.param("digits", digits)
 			.param("limit", fetchSize)
+			.param("reader", reader == null ? null : reader.value())
 			.query((rs, n) -> new InboxEntry(map(rs, n), rs.getString("customer_name"), rs.getString("customer_phone"),
 					SqlValues.instant(rs, "last_activity_at"), rs.getString("last_direction"), rs.getString("last_type"),
-					rs.getString("last_body"), SqlValues.instant(rs, "last_sent_at")))
+					rs.getString("last_body"), SqlValues.instant(rs, "last_sent_at"), rs.getInt("unread")))
 			.list();
 	}
 

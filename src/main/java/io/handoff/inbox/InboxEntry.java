@@ -6,9 +6,10 @@ import java.time.Instant;
  * A chat as a row of the inbox: its customer, when anything last happened in it, and its last message.
  *
  * @param lastDirection {@code inbound} or {@code outbound}, or null when the chat has no message yet
+ * @param unread the customer's messages the viewing member has not seen (counted up to 100)
  */
 public record InboxEntry(Chat chat, String customerName, String customerPhone, Instant lastActivityAt,
-		String lastDirection, String lastType, String lastBody, Instant lastMessageAt) {
+		String lastDirection, String lastType, String lastBody, Instant lastMessageAt, int unread) {
 
 	/** The last message in a line: its text, or what kind of message it was. */
 	public String preview() {

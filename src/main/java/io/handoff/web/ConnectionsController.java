@@ -47,13 +47,13 @@ class ConnectionsController {
 		String type = form.getOrDefault("type", "");
 		ObjectNode settings = json.createObjectNode();
 		ObjectNode secrets = json.createObjectNode();
-		for (String name : new String[] { "baseUrl", "instanceUrl", "dataCentre", "auth", "username", "headerName" }) {
+		for (String name : new String[] { "baseUrl", "instanceUrl", "dataCentre", "auth", "username", "headerName", "phoneNumberId", "businessAccountId" }) {
 			String value = form.get("settings." + name);
 			if (value != null && !value.isBlank()) {
 				settings.put(name, value.strip());
 			}
 		}
-		for (String name : new String[] { "token", "password", "headerValue", "key" }) {
+		for (String name : new String[] { "token", "password", "headerValue", "key", "accessToken" }) {
 			String value = form.get("secrets." + name);
 			if (value != null && !value.isBlank()) {
 				secrets.put(name, value);

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
+import io.handoff.channels.Replies;
 import io.handoff.inbox.BusinessNumber;
 import io.handoff.inbox.BusinessNumberId;
 import io.handoff.inbox.Chat;
@@ -44,8 +45,11 @@ class InboxController {
 	private final CustomerService customers;
 	private final TeamService team;
 	private final MessageService messages;
+	private final Replies replies;
 
-	InboxController(ChatService chats, CustomerService customers, TeamService team, MessageService messages) {
+	InboxController(ChatService chats, CustomerService customers, TeamService team, MessageService messages,
+			Replies replies) {
+		this.replies = replies;
 		this.chats = chats;
 		this.customers = customers;
 		this.team = team;
@@ -117,9 +121,53 @@ class InboxController {
 	}
 
 	@GetMapping("/inbox/chats/{id}")
-	String chat(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id, Model model) {
-		fill(caller, visible(caller, id), model);
+	String chat(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id, Model model) throws InterruptedException {
+		Chat chat = visible(caller, id);
+		chats.markRead(caller, id);
+		fill(caller, chat, model);
+		composer(caller, chat, model);
 		return "inbox/chat";
+	}
+
+	/**
+	 * The composer's submit: text, or a template ({@code template} is {@code name|language}, parameters
+	 * {@code p.1}, {@code p.2} or {@code p.name}). The form's {@code key}, made when the page was drawn, makes a
+	 * repeated submit (a double click, a resent form) send one message.
+	 */
+	@PostMapping("/inbox/chats/{id}/messages")
+	String reply(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id, @RequestParam Map<String, String> form,
+			Model model, RedirectAttributes redirect) throws InterruptedException {
+		Replies.TemplateChoice template = null;
+		String chosen = form.get("template");
+		if (chosen != null && chosen.contains("|")) {
+			Map<String, String> parameters = new java.util.LinkedHashMap<>();
+			form.forEach((name, value) -> {
+				if (name.startsWith("p.")) {
+					parameters.put(name.substring(2), value);
+				}
+			});
+			template = new Replies.TemplateChoice(chosen.substring(0, chosen.indexOf('|')),
+					chosen.substring(chosen.indexOf('|') + 1), parameters);
+		}
+		try {
+			replies.send(caller, id, new Replies.Draft(template == null ? form.get("text") : null, template, form.get("key")));
+			chats.markRead(caller, id);
+			return "redirect:/inbox/chats/" + id + "#composer";
+		}
+		catch (HandoffException.InvalidInput | HandoffException.RuleViolation e) {
+			Chat chat = visible(caller, id);
+			fill(caller, chat, model);
+			composer(caller, chat, model);
+			model.addAttribute("replyError", e.getMessage());
+			model.addAttribute("draft", form.get("text"));
+			model.addAttribute("draftTemplate", chosen);
+			return "inbox/chat";
+		}
+	}
+
+	private void composer(Caller caller, Chat chat, Model model) throws InterruptedException {
+		model.addAttribute("composer", replies.composer(caller, chat.id()));
+		model.addAttribute("replyKey", java.util.UUID.randomUUID().toString());
 	}
 
 	/** Assigns (or, with no member, unassigns) and answers the refreshed assignment panel to htmx, or the page. */

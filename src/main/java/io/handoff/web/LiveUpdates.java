@@ -81,6 +81,12 @@ class LiveUpdates implements SmartLifecycle {
 		notifications.notify(CHANNEL, changed.workspaceId().value() + " " + changed.chatId().value());
 	}
 
+	@EventListener
+	@Transactional(propagation = Propagation.MANDATORY)
+	void on(io.handoff.inbox.ChatActivity activity) {
+		notifications.notify(CHANNEL, activity.workspaceId().value() + " " + activity.chatId().value());
+	}
+
 	private void broadcast(String payload) {
 		String[] parts = payload.split(" ", 2);
 		if (parts.length != 2) {

@@ -60,6 +60,9 @@ class EveryOperationIT {
 	@Autowired
 	ApiKeyService apiKeys;
 
+	@Autowired
+	io.handoff.inbox.MessageService messages;
+
 	Fixtures.Workspace ws;
 
 	Map<String, Api> as = new LinkedHashMap<>();
@@ -94,6 +97,10 @@ class EveryOperationIT {
 				row("GET /api/v1/chats", "AAAAA", a -> a.get("/api/v1/chats")),
 				row("GET /api/v1/chats/{id}", "AAAHH", a -> a.get("/api/v1/chats/" + supportChat)),
 				row("GET /api/v1/chats/{id}/assignments", "AAAHH", a -> a.get("/api/v1/chats/" + supportChat + "/assignments")),
+				row("GET /api/v1/chats/{id}/messages", "AAAHH", a -> a.get("/api/v1/chats/" + supportChat + "/messages")),
+				row("GET /api/v1/chats/{id}/composer", "AAAHH", a -> a.get("/api/v1/chats/" + supportChat + "/composer")),
+				row("POST /api/v1/chats/{id}/messages", "AAAHH", a -> a.post("/api/v1/chats/" + chatToReplyTo()
+						+ "/messages", json("text", "Thanks, we are on it"))),
 				row("POST /api/v1/chats", "AAAAH", a -> a.post("/api/v1/chats", json("businessNumberId", salesId(),
 						"customerId", newCustomer()))),
 				row("PATCH /api/v1/chats/{id}", "AAAHH", a -> a.patch("/api/v1/chats/" + newChat(),
@@ -301,6 +308,31 @@ class EveryOperationIT {
 	private String newChat(String businessNumberId) {
 		return id(owner.post("/api/v1/chats", json("businessNumberId", businessNumberId, "customerId", newCustomer())));
 	}
+
+	/**
+	 * A new chat on the support number whose customer has just written, on a number with a WhatsApp connection (to
+	 * a closed port: the reply is queued, which is all this test asks).
+	 */
+	private String chatToReplyTo() {
+		if (!replyReady) {
+			String phoneNumberId = Long.toString(100_000_000_000_000L + SEQUENCE.incrementAndGet() * 7919L
+					+ System.nanoTime() % 1_000_000_000L);
+			owner.patch("/api/v1/business-numbers/" + ws.support().id(), json("phoneNumberId", phoneNumberId));
+			id(owner.post("/api/v1/connections", "{\"type\": \"whatsapp_cloud\", \"name\": \"WhatsApp\", \"settings\": "
+					+ "{\"phoneNumberId\": \"" + phoneNumberId + "\", \"baseUrl\": \"http://127.0.0.1:9\"}, "
+					+ "\"secrets\": {\"accessToken\": \"EAAG-test\"}}"));
+			replyReady = true;
+		}
+		String chat = newChat();
+		String customerId = owner.get("/api/v1/chats/" + chat).json().get("customerId").asString();
+		String phone = owner.get("/api/v1/customers/" + customerId).json().get("phone").asString();
+		messages.recordInbound(ws.id(), new io.handoff.inbox.MessageService.Inbound(
+				team.number(ws.id(), ws.support().id(), "id"), phone, null,
+				"wamid.every." + SEQUENCE.incrementAndGet(), "text", "hello", null));
+		return chat;
+	}
+
+	private boolean replyReady;
 
 	private String supportEvent() {
 		String chat = newChat();

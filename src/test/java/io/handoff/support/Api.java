@@ -68,7 +68,13 @@ public final class Api {
 	}
 
 	public Response send(String method, String path, String json) {
+		return send(method, path, json, java.util.Map.of());
+	}
+
+	/** A request with extra headers (an {@code Idempotency-Key}, for one). */
+	public Response send(String method, String path, String json, java.util.Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+		headers.forEach(request::header);
 		if (key != null) {
 			request.header("Authorization", "Bearer " + key);
 		}

@@ -22,6 +22,7 @@ import org.springframework.test.context.ContextConfiguration;
 				"handoff.delivery.lease-check-interval=200ms", "handoff.node-id=test-node",
 				"handoff.http.connect-timeout=2s", "handoff.metrics.token=test-metrics-token", "handoff.webhooks.response-timeout=3s",
 				"handoff.connectors.retry-base=5ms", "handoff.connectors.max-tries=10", "handoff.connectors.timeout=3s",
+				"handoff.whatsapp.retry-base=20ms", "handoff.whatsapp.timeout=3s",
 				"server.forward-headers-strategy=native" })
 @Import(TestSupportConfiguration.class)
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
