@@ -263,6 +263,33 @@ class WhatsAppRepliesIT {
 		assertThat(refused.json().get("detail").asString()).contains("Settings → Connections");
 	}
 
+	@Test
+	void theAiBotsReplyGoesOutOverWhatsAppOnce() {
+		String bot = api.post("/api/v1/bots", """
+				{"name": "Triage", "trigger": "incoming_message", "status": "active", "businessNumberIds": ["%s"]}"""
+			.formatted(ws.support().id())).json().get("id").asString();
+		api.put("/api/v1/bots/" + bot + "/variables", "[{\"name\": \"text\", \"path\": \"/message/text\"}]");
+		Api.Response steps = api.put("/api/v1/bots/" + bot + "/steps", """
+				[{"id": "triage", "type": "ai_bot", "config": {"provider": "builtin", "threshold": 0.3,
+				  "intents": [{"name": "sales", "examples": ["What is the price", "price kya hai", "I want to buy"],
+				     "reply": "Thanks! A sales expert will be with you shortly.",
+				     "handoff": {"strategy": "member", "pool": ["%s"]}},
+				    {"name": "support", "examples": ["The app is not working", "login nahi ho raha", "Getting an error"],
+				     "handoff": {"strategy": "member", "pool": ["%s"]}}],
+				  "fallback": {"strategy": "member", "pool": ["%s"]}}}]"""
+			.formatted(ws.john().id(), ws.john().id(), ws.john().id()));
+		assertThat(steps.status()).as(steps.body()).isEqualTo(200);
+
+		String chat = customerWrites("919812340008", "Tara", "price kya hai", Instant.now());
+		Await.until("the AI bot's reply is sent", () -> graph.sends().size() == 1);
+		assertThat(Api.parse(graph.sends().getFirst().body()).at("/text/body").asString())
+			.isEqualTo("Thanks! A sales expert will be with you shortly.");
+		JsonNode reply = Await.value("the reply", () -> api.get("/api/v1/chats/" + chat + "/messages").json().at("/data/0"),
+				m -> "sent".equals(m.path("status").asString()));
+		assertThat(reply.at("/author/type").asString()).isEqualTo("ai_bot");
+		assertThat(reply.at("/author/name").asString()).isEqualTo("Triage");
+	}
+
 	static String template(String name, String language, String body) {
 		return """
 				{"name": "%s", "language": "%s", "status": "APPROVED", "category": "UTILITY", "id": "%d",

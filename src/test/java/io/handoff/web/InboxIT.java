@@ -163,6 +163,81 @@ class InboxIT {
 		Browser.screenshot(browser, "inbox-02-offline");
 	}
 
+	@Test
+	void anAgentRepliesFromTheComposerInsideAndOutsideTheWindow() throws Exception {
+		try (io.handoff.support.GraphServer graph = new io.handoff.support.GraphServer()) {
+			graph.templates("""
+					{"name": "order_update", "language": "en_US", "status": "APPROVED", "category": "UTILITY", "id": "1",
+					 "components": [{"type": "BODY", "text": "Hello {{1}}, your order {{2}} has shipped."}]}""");
+			String phoneNumberId = Long.toString(200_000_000_000_000L + Math.abs(ws.id().value().hashCode()));
+			ws.api().patch("/api/v1/business-numbers/" + ws.support().id(), "{\"phoneNumberId\": \"" + phoneNumberId + "\"}");
+			assertThat(ws.api().post("/api/v1/connections", """
+					{"type": "whatsapp_cloud", "name": "WhatsApp", "settings": {"phoneNumberId": "%s",
+					 "businessAccountId": "102290129340398", "baseUrl": "%s"}, "secrets": {"accessToken": "EAAG-test"}}"""
+				.formatted(phoneNumberId, graph.baseUrl())).status()).isEqualTo(201);
+			message("+919811100011", "Meera Iyer", "Is my order shipped?", Instant.now().minusSeconds(30));
+			message("+919811100011", "Meera Iyer", "Hello?", Instant.now());
+			message("+919811100012", "Arjun Mehta", "Hi", Instant.now().minus(Duration.ofHours(30)));
+
+			browser.get(base + "/login");
+			browser.findElement(By.id("email")).sendKeys(kavya.email());
+			browser.findElement(By.id("password")).sendKeys(PASSWORD);
+			browser.findElement(By.id("sign-in")).click();
+			wait.until(ExpectedConditions.urlContains("/inbox"));
+			WebElement meeraRow = browser.findElements(By.cssSelector("#chats tr[data-chat]")).stream()
+				.filter(r -> r.getText().contains("Meera")).findFirst().orElseThrow();
+			assertThat(meeraRow.findElement(By.className("unread")).getText()).isEqualTo("2");
+
+			// Inside the window: text.
+			meeraRow.findElement(By.tagName("a")).click();
+			wait.until(ExpectedConditions.presenceOfElementLocated(By.id("reply-text")));
+			browser.findElement(By.id("reply-text")).sendKeys("Yes, it left the warehouse today.");
+			browser.findElement(By.id("send-reply")).click();
+			wait.until(d -> d.findElements(By.cssSelector("#messages .message.outbound .message-status")).stream()
+				.anyMatch(e -> e.getText().equals("sent")));
+			assertThat(graph.sends()).singleElement().satisfies(r -> assertThat(r.body())
+				.contains("\"body\":\"Yes, it left the warehouse today.\"").contains("\"to\":\"919811100011\""));
+			Browser.screenshot(browser, "inbox-03-reply-sent");
+
+			// Meta reports it failed: the reason shows on the message, live.
+			String wamid = jdbc.sql("SELECT external_id FROM messages WHERE direction = 'outbound' AND workspace_id = :w")
+				.param("w", ws.id().value()).query(String.class).single();
+			org.springframework.transaction.support.TransactionTemplate tx = new org.springframework.transaction.support.TransactionTemplate(transactions);
+			tx.executeWithoutResult(t -> messages.applyStatus(ws.id(), wamid, "failed", Instant.now(), 131026,
+					"WhatsApp could not deliver it: the number may not use WhatsApp."));
+			wait.until(d -> d.findElements(By.cssSelector("#messages .message-error")).stream()
+				.anyMatch(e -> e.getText().contains("may not use WhatsApp")));
+			assertThat(browser.findElement(By.cssSelector("#messages .message.outbound .message-status")).getText())
+				.isEqualTo("not delivered");
+
+			// Back in the inbox Meera's chat is read.
+			browser.get(base + "/inbox");
+			assertThat(browser.findElements(By.cssSelector("#chats tr[data-chat]")).stream()
+				.filter(r -> r.getText().contains("Meera")).findFirst().orElseThrow()
+				.findElements(By.className("unread"))).isEmpty();
+
+			// Outside the window: the composer says so and offers the number's templates.
+			browser.findElements(By.cssSelector("#chats tr[data-chat]")).stream()
+				.filter(r -> r.getText().contains("Arjun")).findFirst().orElseThrow().findElement(By.tagName("a")).click();
+			wait.until(ExpectedConditions.presenceOfElementLocated(By.id("window-closed")));
+			assertThat(browser.findElement(By.id("window-closed")).getText()).contains("24 hours");
+			assertThat(browser.findElements(By.id("reply-text"))).isEmpty();
+			WebElement template = browser.findElement(By.cssSelector("details[data-template=order_update]"));
+			template.findElement(By.tagName("summary")).click();
+			template.findElement(By.name("p.1")).sendKeys("Arjun");
+			template.findElement(By.name("p.2")).sendKeys("A-2231");
+			template.findElement(By.className("send-template")).click();
+			wait.until(d -> d.findElements(By.cssSelector("#messages .message.outbound")).stream()
+				.anyMatch(e -> e.getText().contains("Hello Arjun, your order A-2231 has shipped.") && e.getText().contains("sent")));
+			assertThat(graph.sends()).hasSize(2);
+			assertThat(graph.sends().getLast().body()).contains("\"name\":\"order_update\"");
+			Browser.screenshot(browser, "inbox-04-template-sent");
+		}
+	}
+
+	@Autowired
+	org.springframework.transaction.PlatformTransactionManager transactions;
+
 	private void message(String phone, String name, String text, Instant at) {
 		messages.recordInbound(ws.id(), new MessageService.Inbound(ws.support(), phone, name,
 				"wamid." + phone + at.toEpochMilli(), "text", text, at));
