@@ -42,7 +42,8 @@ setInterval(() => {
 document.addEventListener('DOMContentLoaded', () => {
   const list = document.getElementById('chats');
   const chat = document.querySelector('[data-live-chat]');
-  if (!list && !chat) {
+  const feed = document.getElementById('feed');
+  if (!list && !chat && !feed) {
     return;
   }
   const events = new EventSource(document.querySelector('meta[name=live-events]').content);
@@ -54,7 +55,24 @@ document.addEventListener('DOMContentLoaded', () => {
     if (list) {
       htmx.ajax('GET', location.pathname + location.search, { target: '#chats', select: '#chats', swap: 'outerHTML' });
     }
+    if (feed) {
+      htmx.ajax('GET', feed.dataset.source, { target: '#feed', select: '#feed', swap: 'outerHTML' });
+    }
   });
+});
+
+// Reports cut days in the viewer's time zone: a page opened without one asks again with it.
+document.addEventListener('DOMContentLoaded', () => {
+  const zone = document.querySelector('[data-viewer-zone]');
+  if (!zone) {
+    return;
+  }
+  const mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!zone.value && mine) {
+    const url = new URL(location.href);
+    url.searchParams.set('zone', mine);
+    location.replace(url);
+  }
 });
 
 // Local date-times typed by the viewer are sent as ISO 8601 UTC.

@@ -157,6 +157,7 @@ public class MessageService {
 		}
 		chatRows.touched(chat, now);
 		publisher.publishEvent(new ChatActivity(workspace, chat));
+		publisher.publishEvent(new ReplyQueued(workspace, chat, outbound.author(), now));
 		return new Queued(find(workspace, id).orElseThrow(), true);
 	}
 

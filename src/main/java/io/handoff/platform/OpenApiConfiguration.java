@@ -115,6 +115,8 @@ class OpenApiConfiguration {
 			java.util.Map.entry("GET /api/v1/event-types", "listEventTypes"),
 			java.util.Map.entry("GET /api/v1/chats/{id}/assignments", "listChatAssignments"),
 			java.util.Map.entry("GET /api/v1/chats/{id}/messages", "listChatMessages"),
+			java.util.Map.entry("GET /api/v1/reports/agents", "getAgentReport"),
+			java.util.Map.entry("GET /api/v1/reports/agents/csv", "exportAgentReport"),
 			java.util.Map.entry("POST /api/v1/chats/{id}/messages", "replyToChat"),
 			java.util.Map.entry("GET /api/v1/chats/{id}/composer", "getChatComposer"),
 			java.util.Map.entry("GET /api/v1/webhooks/{id}/secret", "getWebhookSecret"),

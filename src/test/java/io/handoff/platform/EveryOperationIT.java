@@ -187,6 +187,9 @@ class EveryOperationIT {
 				row("GET /api/v1/channels/whatsapp", "AADDA", a -> a.get("/api/v1/channels/whatsapp")),
 				row("PUT /api/v1/channels/whatsapp", "AADDA", a -> a.put("/api/v1/channels/whatsapp",
 						json("appSecret", "app-secret-1234", "verifyToken", "verify-me"))),
+				// Reports: managers.
+				row("GET /api/v1/reports/agents", "AADDA", a -> a.get("/api/v1/reports/agents?zone=Asia/Kolkata")),
+				row("GET /api/v1/reports/agents/csv", "AADDA", a -> a.get("/api/v1/reports/agents/csv")),
 				// Bot Studio.
 				row("GET /api/v1/bots", "AADDA", a -> a.get("/api/v1/bots")),
 				row("POST /api/v1/bots", "AADDA", a -> a.post("/api/v1/bots", json("name", "Lead router"))),

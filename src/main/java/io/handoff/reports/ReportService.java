@@ -1,0 +1,311 @@
+package io.handoff.reports;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.handoff.inbox.BusinessNumberId;
+import io.handoff.inbox.TeamService;
+import io.handoff.platform.Caller;
+import io.handoff.platform.HandoffException;
+import io.handoff.platform.SqlValues;
+import io.handoff.platform.WorkspaceId;
+
+/**
+ * Team performance for a period (whole days in the viewer's time zone) and optionally one number: per agent, chats
+ * assigned by source, reassigned away, resolved, open now, and the medians of time from a chat's first message to
+ * its first assignment, of first response and of resolution; the assignments of each day per agent. Read from the
+ * aggregates {@link ReportRecorder} keeps (15-minute slots, one row per measured duration), never from the event
+ * log. For Owners, Team Leads and workspace keys.
+ */
+@Service
+public class ReportService {
+
+	/** The longest period a report covers. */
+	static final int MAX_DAYS = 366;
+
+	private final JdbcClient jdbc;
+	private final TeamService team;
+	private final Clock clock;
+
+	ReportService(JdbcClient jdbc, TeamService team, Clock clock) {
+		this.jdbc = jdbc;
+		this.team = team;
+		this.clock = clock;
+	}
+
+	/** What to report on: days {@code from} to {@code to} (both included) in {@code zone}, on one number or all. */
+	public record Period(LocalDate from, LocalDate to, ZoneId zone, BusinessNumberId businessNumberId) {
+
+		public Instant start() {
+			return from.atStartOfDay(zone).toInstant();
+		}
+
+		public Instant end() {
+			return to.plusDays(1).atStartOfDay(zone).toInstant();
+		}
+
+		/**
+		 * Reads a period as people and URLs give it: ISO dates (default the last 7 days, today included), an IANA
+		 * zone (default UTC).
+		 */
+		public static Period parse(String from, String to, String zone, String businessNumberId, Clock clock) {
+			ZoneId zoneId;
+			try {
+				zoneId = zone == null || zone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(zone.strip());
+			}
+			catch (DateTimeException e) {
+				throw new HandoffException.InvalidInput("zone", "is not a time zone; use an IANA name such as Asia/Kolkata");
+			}
+			LocalDate today = LocalDate.ofInstant(clock.instant(), zoneId);
+			LocalDate end = date("to", to, today);
+			LocalDate start = date("from", from, end.minusDays(6));
+			if (start.isAfter(end)) {
+				throw new HandoffException.InvalidInput("from", "must be on or before to");
+			}
+			if (ChronoUnit.DAYS.between(start, end) >= MAX_DAYS) {
+				throw new HandoffException.InvalidInput("from", "the period can be at most " + MAX_DAYS + " days");
+			}
+			return new Period(start, end, zoneId,
+					businessNumberId == null || businessNumberId.isBlank() ? null : new BusinessNumberId(businessNumberId.strip()));
+		}
+
+		private static LocalDate date(String field, String value, LocalDate otherwise) {
+			if (value == null || value.isBlank()) {
+				return otherwise;
+			}
+			try {
+				return LocalDate.parse(value.strip());
+			}
+			catch (DateTimeParseException e) {
+				throw new HandoffException.InvalidInput(field, "must be a date such as 2026-11-30");
+			}
+		}
+	}
+
+	/** Assignments to an agent by source. */
+	public record Assigned(int total, int manual, int botWorkflow, int aiBot, int api) {
+	}
+
+	/**
+	 * One agent's figures. Medians are in seconds (the mean of the two middle values for an even count), null when
+	 * nothing was measured.
+	 *
+	 * @param memberId null for "nobody": chats resolved while unassigned
+	 * @param removed the member has since been removed from the workspace
+	 */
+	public record AgentRow(String memberId, String name, String email, boolean removed, Assigned assigned,
+			int reassignedAway, int resolved, int openNow, Double medianSecondsToFirstAssignment,
+			Double medianFirstResponseSeconds, Double medianResolutionSeconds) {
+	}
+
+	/** Assignments to one agent on one day of the period. */
+	public record DayCount(LocalDate date, String memberId, int assigned) {
+	}
+
+	public record AgentReport(LocalDate from, LocalDate to, String zone, Instant start, Instant end,
+			String businessNumberId, List<AgentRow> agents, List<DayCount> daily) {
+	}
+
+	@Transactional(readOnly = true)
+	public AgentReport agents(Caller caller, Period period) {
+		caller.requireManager();
+		WorkspaceId workspace = caller.workspaceId();
+		if (period.businessNumberId() != null) {
+			team.number(workspace, period.businessNumberId(), "businessNumberId");
+		}
+		String number = period.businessNumberId() == null ? null : period.businessNumberId().value();
+		Map<String, int[]> counts = new HashMap<>();
+		List<DayCount> daily = new ArrayList<>();
+		jdbc.sql("""
+				SELECT member_id, CAST(slot AT TIME ZONE :zone AS date) AS day,
+				       sum(assigned_manual) AS manual, sum(assigned_bot_workflow) AS bot, sum(assigned_ai_bot) AS ai,
+				       sum(assigned_api) AS api, sum(reassigned_away) AS away, sum(resolved) AS resolved
+				FROM report_counts
+				WHERE workspace_id = :workspace AND slot >= :start AND slot < :end
+				  AND (CAST(:number AS text) IS NULL OR business_number_id = :number)
+				GROUP BY member_id, day ORDER BY day, member_id
+				""")
+			.param("workspace", workspace.value())
+			.param("zone", period.zone().getId())
+			.param("start", SqlValues.timestamp(period.start()))
+			.param("end", SqlValues.timestamp(period.end()))
+			.param("number", number)
+			.query(rs -> {
+				String member = rs.getString("member_id");
+				int[] c = counts.computeIfAbsent(member, m -> new int[6]);
+				int[] row = { rs.getInt("manual"), rs.getInt("bot"), rs.getInt("ai"), rs.getInt("api"), rs.getInt("away"),
+						rs.getInt("resolved") };
+				for (int i = 0; i < 6; i++) {
+					c[i] += row[i];
+				}
+				int assigned = row[0] + row[1] + row[2] + row[3];
+				if (assigned > 0) {
+					daily.add(new DayCount(rs.getObject("day", LocalDate.class), member, assigned));
+				}
+			});
+		Map<String, Map<String, Double>> medians = new HashMap<>();
+		jdbc.sql("""
+				SELECT member_id, metric, percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median
+				FROM report_durations
+				WHERE workspace_id = :workspace AND at >= :start AND at < :end
+				  AND (CAST(:number AS text) IS NULL OR business_number_id = :number)
+				GROUP BY member_id, metric
+				""")
+			.param("workspace", workspace.value())
+			.param("start", SqlValues.timestamp(period.start()))
+			.param("end", SqlValues.timestamp(period.end()))
+			.param("number", number)
+			.query(rs -> {
+				medians.computeIfAbsent(rs.getString("member_id"), m -> new HashMap<>())
+					.put(rs.getString("metric"), Math.round(rs.getDouble("median") * 1000) / 1000.0);
+			});
+		Map<String, Integer> open = new HashMap<>();
+		jdbc.sql("""
+				SELECT assignee_id, count(*) AS open FROM chats
+				WHERE workspace_id = :workspace AND status = 'open' AND assignee_id IS NOT NULL
+				  AND (CAST(:number AS text) IS NULL OR business_number_id = :number)
+				GROUP BY assignee_id
+				""")
+			.param("workspace", workspace.value())
+			.param("number", number)
+			.query(rs -> {
+				open.put(rs.getString("assignee_id"), rs.getInt("open"));
+			});
+		Map<String, String[]> people = new LinkedHashMap<>();
+		jdbc.sql("SELECT id, name, email, deleted_at IS NOT NULL AS removed FROM members WHERE workspace_id = :workspace")
+			.param("workspace", workspace.value())
+			.query(rs -> {
+				people.put(rs.getString("id"), new String[] { rs.getString("name"), rs.getString("email"),
+						Boolean.toString(rs.getBoolean("removed")) });
+			});
+		List<AgentRow> rows = new ArrayList<>();
+		java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+		people.forEach((id, p) -> {
+			if (!Boolean.parseBoolean(p[2])) {
+				ids.add(id);
+			}
+		});
+		ids.addAll(counts.keySet());
+		ids.addAll(medians.keySet());
+		ids.addAll(open.keySet());
+		for (String id : ids) {
+			int[] c = counts.getOrDefault(id, new int[6]);
+			Map<String, Double> m = medians.getOrDefault(id, Map.of());
+			boolean nobody = id.isEmpty();
+			if (nobody && c[5] == 0) {
+				continue;
+			}
+			String[] p = people.getOrDefault(id, new String[] { "(unknown member)", null, "true" });
+			rows.add(new AgentRow(nobody ? null : id, nobody ? "Nobody (unassigned)" : p[0], nobody ? null : p[1],
+					!nobody && Boolean.parseBoolean(p[2]), new Assigned(c[0] + c[1] + c[2] + c[3], c[0], c[1], c[2], c[3]),
+					c[4], c[5], open.getOrDefault(id, 0), nobody ? null : m.get("first_assignment"),
+					nobody ? null : m.get("first_response"), m.get("resolution")));
+		}
+		rows.sort(Comparator.comparing((AgentRow r) -> r.memberId() == null)
+			.thenComparing(Comparator.comparingInt((AgentRow r) -> r.assigned().total()).reversed())
+			.thenComparing(AgentRow::name, String.CASE_INSENSITIVE_ORDER));
+		return new AgentReport(period.from(), period.to(), period.zone().getId(), period.start(), period.end(), number,
+				rows, daily.stream().map(d -> new DayCount(d.date(), d.memberId().isEmpty() ? null : d.memberId(), d.assigned()))
+					.toList());
+	}
+
+	/** One assignment change for the live feed, with names as the event recorded them. */
+	public record FeedEntry(Instant at, String chatId, String customer, String to, String from, String source,
+			String actor, String number) {
+	}
+
+	/** The latest assignment changes, newest first. */
+	public List<FeedEntry> feed(Caller caller, int limit) {
+		caller.requireManager();
+		return jdbc.sql("""
+				SELECT h.occurred_at, h.chat_id, coalesce(cu.name, cu.phone) AS customer, t.name AS to_name,
+				       f.name AS from_name, h.source, h.actor_name, b.display_name AS number
+				FROM assignment_history h
+				JOIN chats c ON c.id = h.chat_id
+				JOIN customers cu ON cu.id = c.customer_id
+				JOIN business_numbers b ON b.id = c.business_number_id
+				LEFT JOIN members t ON t.id = h.to_member_id
+				LEFT JOIN members f ON f.id = h.from_member_id
+				WHERE h.workspace_id = :workspace
+				ORDER BY h.occurred_at DESC, h.id DESC LIMIT :limit
+				""")
+			.param("workspace", caller.workspaceId().value())
+			.param("limit", Math.max(1, Math.min(limit, 100)))
+			.query((rs, n) -> new FeedEntry(SqlValues.instant(rs, "occurred_at"), rs.getString("chat_id"),
+					rs.getString("customer"), rs.getString("to_name"), rs.getString("from_name"), rs.getString("source"),
+					rs.getString("actor_name"), rs.getString("number")))
+			.list();
+	}
+
+	/** The report as CSV, one row per agent; a cell that a spreadsheet would run as a formula is quoted as text. */
+	public static String csv(AgentReport report) {
+		StringBuilder out = new StringBuilder(
+				"agent,email,assigned,assigned_manual,assigned_bot_workflow,assigned_ai_bot,assigned_api,reassigned_away,"
+						+ "resolved,open_now,median_seconds_to_first_assignment,median_first_response_seconds,"
+						+ "median_resolution_seconds,period_from,period_to,time_zone\r\n");
+		for (AgentRow r : report.agents()) {
+			out.append(cell(r.name() + (r.removed() ? " (removed)" : ""))).append(',').append(cell(r.email())).append(',')
+				.append(r.assigned().total()).append(',').append(r.assigned().manual()).append(',')
+				.append(r.assigned().botWorkflow()).append(',').append(r.assigned().aiBot()).append(',')
+				.append(r.assigned().api()).append(',').append(r.reassignedAway()).append(',').append(r.resolved())
+				.append(',').append(r.openNow()).append(',').append(number(r.medianSecondsToFirstAssignment())).append(',')
+				.append(number(r.medianFirstResponseSeconds())).append(',').append(number(r.medianResolutionSeconds()))
+				.append(',').append(report.from()).append(',').append(report.to()).append(',').append(report.zone())
+				.append("\r\n");
+		}
+		return out.toString();
+	}
+
+	private static String number(Double value) {
+		return value == null ? "" : value == Math.rint(value) ? Long.toString(value.longValue()) : value.toString();
+	}
+
+	private static String cell(String value) {
+		if (value == null) {
+			return "";
+		}
+		String v = value;
+		if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
+			v = "'" + v;
+		}
+		if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
+			return "\"" + v.replace("\"", "\"\"") + "\"";
+		}
+		return v;
+	}
+
+	/** The days of the period, in order, for charts. */
+	public static List<LocalDate> days(AgentReport report) {
+		List<LocalDate> days = new ArrayList<>();
+		for (LocalDate d = report.from(); !d.isAfter(report.to()); d = d.plusDays(1)) {
+			days.add(d);
+		}
+		return days;
+	}
+
+	/** Assignments per day and member, for charts. */
+	public static Map<LocalDate, Map<String, Integer>> byDay(AgentReport report) {
+		Map<LocalDate, Map<String, Integer>> byDay = new TreeMap<>();
+		for (DayCount d : report.daily()) {
+			byDay.computeIfAbsent(d.date(), k -> new HashMap<>()).merge(d.memberId() == null ? "" : d.memberId(),
+					d.assigned(), Integer::sum);
+		}
+		return byDay;
+	}
+}
