@@ -1,12 +1,14 @@
 -- Team performance, kept up to date in the transaction of each change so that a report reads aggregates and never
 -- scans the event log.
 --
--- report_counts: per 15-minute slot (UTC), number and member, what happened. Every time zone's offset is a multiple
--- of 15 minutes, so a day in the viewer's zone is always a whole number of slots. member_id '' is nobody (a chat
--- resolved while unassigned).
-CREATE TABLE report_counts (
+-- report_days: per UTC day, number and member, what happened, as totals and per 15-minute slot of the day (arrays
+-- of 96). Every time zone's offset is a multiple of 15 minutes, so a period in the viewer's zone is whole UTC days
+-- (read from the totals) plus slots at its two ends, and a day of the viewer's zone is two runs of slots: a report
+-- reads about one row per agent and day, however many events there were. member_id '' is nobody (a chat resolved
+-- while unassigned).
+CREATE TABLE report_days (
     workspace_id          text NOT NULL REFERENCES workspaces (id),
-    slot                  timestamptz NOT NULL,
+    day                   date NOT NULL,
     business_number_id    text NOT NULL,
     member_id             text NOT NULL,
     assigned_manual       integer NOT NULL DEFAULT 0,
@@ -15,7 +17,15 @@ CREATE TABLE report_counts (
     assigned_api          integer NOT NULL DEFAULT 0,
     reassigned_away       integer NOT NULL DEFAULT 0,
     resolved              integer NOT NULL DEFAULT 0,
-    PRIMARY KEY (workspace_id, slot, business_number_id, member_id)
+    assigned_manual_slots       integer[] NOT NULL DEFAULT array_fill(0, ARRAY[96]),
+    assigned_bot_workflow_slots integer[] NOT NULL DEFAULT array_fill(0, ARRAY[96]),
+    assigned_ai_bot_slots       integer[] NOT NULL DEFAULT array_fill(0, ARRAY[96]),
+    assigned_api_slots          integer[] NOT NULL DEFAULT array_fill(0, ARRAY[96]),
+    reassigned_away_slots       integer[] NOT NULL DEFAULT array_fill(0, ARRAY[96]),
+    resolved_slots              integer[] NOT NULL DEFAULT array_fill(0, ARRAY[96]),
+    -- All four sources together, for the chart of assignments per day.
+    assigned_slots              integer[] NOT NULL DEFAULT array_fill(0, ARRAY[96]),
+    PRIMARY KEY (workspace_id, day, business_number_id, member_id)
 );
 
 -- report_durations: one row per measured time, for exact medians: first_assignment (a chat's first message to its
@@ -46,27 +56,45 @@ CREATE TABLE report_chats (
 CREATE INDEX chats_open_assignee ON chats (workspace_id, assignee_id) WHERE status = 'open';
 
 -- The history there is already: counts from the assignment history and the resolve events, durations from the same.
-INSERT INTO report_counts (workspace_id, slot, business_number_id, member_id, assigned_manual, assigned_bot_workflow,
-                           assigned_ai_bot, assigned_api, reassigned_away, resolved)
-SELECT workspace_id, slot, business_number_id, member_id, sum(manual), sum(bot), sum(ai), sum(api), sum(away), sum(resolved)
+CREATE TEMP TABLE report_facts AS
+SELECT workspace_id, business_number_id, member_id, CAST(at AT TIME ZONE 'UTC' AS date) AS day,
+       1 + CAST(floor(extract(epoch FROM (at AT TIME ZONE 'UTC') - date_trunc('day', at AT TIME ZONE 'UTC')) / 900) AS integer) AS slot,
+       sum(manual) AS manual, sum(bot) AS bot, sum(ai) AS ai, sum(api) AS api, sum(away) AS away, sum(resolved) AS resolved
 FROM (
-    SELECT h.workspace_id, to_timestamp(floor(extract(epoch FROM h.occurred_at) / 900) * 900) AS slot,
-           c.business_number_id, h.to_member_id AS member_id,
+    SELECT h.workspace_id, h.occurred_at AS at, c.business_number_id, h.to_member_id AS member_id,
            (h.source = 'manual')::int AS manual, (h.source = 'bot_workflow')::int AS bot,
            (h.source = 'ai_bot')::int AS ai, (h.source = 'api')::int AS api, 0 AS away, 0 AS resolved
     FROM assignment_history h JOIN chats c ON c.id = h.chat_id
     WHERE h.to_member_id IS NOT NULL
     UNION ALL
-    SELECT h.workspace_id, to_timestamp(floor(extract(epoch FROM h.occurred_at) / 900) * 900), c.business_number_id,
-           h.from_member_id, 0, 0, 0, 0, 1, 0
+    SELECT h.workspace_id, h.occurred_at, c.business_number_id, h.from_member_id, 0, 0, 0, 0, 1, 0
     FROM assignment_history h JOIN chats c ON c.id = h.chat_id
     WHERE h.from_member_id IS NOT NULL AND h.to_member_id IS NOT NULL AND h.to_member_id <> h.from_member_id
     UNION ALL
-    SELECT e.workspace_id, to_timestamp(floor(extract(epoch FROM e.occurred_at) / 900) * 900), e.business_number_id,
+    SELECT e.workspace_id, e.occurred_at, e.business_number_id,
            coalesce(CAST(e.payload AS jsonb) #>> '{data,assignee,id}', ''), 0, 0, 0, 0, 0, 1
     FROM events e WHERE e.type = 'chat.resolved' AND e.business_number_id IS NOT NULL
 ) facts
-GROUP BY workspace_id, slot, business_number_id, member_id;
+GROUP BY 1, 2, 3, 4, 5;
+
+INSERT INTO report_days (workspace_id, day, business_number_id, member_id, assigned_manual, assigned_bot_workflow,
+                         assigned_ai_bot, assigned_api, reassigned_away, resolved, assigned_manual_slots,
+                         assigned_bot_workflow_slots, assigned_ai_bot_slots, assigned_api_slots, reassigned_away_slots,
+                         resolved_slots, assigned_slots)
+SELECT g.workspace_id, g.day, g.business_number_id, g.member_id,
+       sum(coalesce(f.manual, 0)), sum(coalesce(f.bot, 0)), sum(coalesce(f.ai, 0)), sum(coalesce(f.api, 0)),
+       sum(coalesce(f.away, 0)), sum(coalesce(f.resolved, 0)),
+       array_agg(coalesce(f.manual, 0) ORDER BY s), array_agg(coalesce(f.bot, 0) ORDER BY s),
+       array_agg(coalesce(f.ai, 0) ORDER BY s), array_agg(coalesce(f.api, 0) ORDER BY s),
+       array_agg(coalesce(f.away, 0) ORDER BY s), array_agg(coalesce(f.resolved, 0) ORDER BY s),
+       array_agg(coalesce(f.manual + f.bot + f.ai + f.api, 0) ORDER BY s)
+FROM (SELECT DISTINCT workspace_id, day, business_number_id, member_id FROM report_facts) g
+CROSS JOIN generate_series(1, 96) s
+LEFT JOIN report_facts f ON f.workspace_id = g.workspace_id AND f.day = g.day
+    AND f.business_number_id = g.business_number_id AND f.member_id = g.member_id AND f.slot = s
+GROUP BY g.workspace_id, g.day, g.business_number_id, g.member_id;
+
+DROP TABLE report_facts;
 
 INSERT INTO report_chats (chat_id, workspace_id, opened_at, first_assigned_at)
 SELECT c.id, c.workspace_id,

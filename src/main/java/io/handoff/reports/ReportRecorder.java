@@ -2,6 +2,8 @@ package io.handoff.reports;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,15 +31,13 @@ class ReportRecorder {
 	/** The slot length: every time zone's offset is a whole number of them. */
 	static final long SLOT_SECONDS = 900;
 
+	/** Slots in a UTC day. */
+	static final int SLOTS = 96;
+
 	private final JdbcClient jdbc;
 
 	ReportRecorder(JdbcClient jdbc) {
 		this.jdbc = jdbc;
-	}
-
-	static Instant slot(Instant at) {
-		long seconds = at.getEpochSecond();
-		return Instant.ofEpochSecond(seconds - Math.floorMod(seconds, SLOT_SECONDS));
 	}
 
 	@EventListener
@@ -53,12 +53,12 @@ class ReportRecorder {
 				case API -> "assigned_api";
 			};
 			count(workspace, change.occurredAt(), number, change.assignee().id().value(), column);
-			Instant firstMessage = chat(workspace, change.chatId());
+			Instant opened = chat(workspace, change.chatId());
 			boolean first = jdbc.sql("""
 					UPDATE report_chats SET first_assigned_at = :at WHERE chat_id = :chat AND first_assigned_at IS NULL
 					""").param("chat", change.chatId().value()).param("at", SqlValues.timestamp(change.occurredAt())).update() == 1;
 			if (first) {
-				Instant from = firstCustomerMessage(change.chatId()).orElse(firstMessage);
+				Instant from = firstCustomerMessage(change.chatId()).orElse(opened);
 				duration(workspace, change.occurredAt(), "first_assignment", number, change.assignee().id().value(),
 						change.chatId(), from);
 			}
@@ -130,23 +130,36 @@ class ReportRecorder {
 			.optional();
 	}
 
+	/** Adds one to a counter of the member's day, in its total and in its 15-minute slot. */
 	private void count(WorkspaceId workspace, Instant at, String number, String member, String column) {
+		LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+		int slot = 1 + (int) (Duration.between(day.atStartOfDay(ZoneOffset.UTC).toInstant(), at).getSeconds() / SLOT_SECONDS);
 		jdbc.sql("""
-				INSERT INTO report_counts (workspace_id, slot, business_number_id, member_id, %1$s)
-				VALUES (:workspace, :slot, :number, :member, 1)
-				ON CONFLICT (workspace_id, slot, business_number_id, member_id)
-				DO UPDATE SET %1$s = report_counts.%1$s + 1
-				""".formatted(column))
+				INSERT INTO report_days (workspace_id, day, business_number_id, member_id)
+				VALUES (:workspace, :day, :number, :member) ON CONFLICT DO NOTHING
+				""")
 			.param("workspace", workspace.value())
-			.param("slot", SqlValues.timestamp(slot(at)))
+			.param("day", day)
 			.param("number", number)
 			.param("member", member)
+			.update();
+		boolean assignment = column.startsWith("assigned_");
+		jdbc.sql("""
+				UPDATE report_days SET %1$s = %1$s + 1, %1$s_slots[:slot] = %1$s_slots[:slot] + 1 %2$s
+				WHERE workspace_id = :workspace AND day = :day AND business_number_id = :number AND member_id = :member
+				""".formatted(column, assignment ? ", assigned_slots[:slot] = assigned_slots[:slot] + 1" : ""))
+			.param("workspace", workspace.value())
+			.param("day", day)
+			.param("number", number)
+			.param("member", member)
+			.param("slot", slot)
 			.update();
 	}
 
 	private void duration(WorkspaceId workspace, Instant at, String metric, String number, String member, ChatId chat,
 			Instant from) {
-		double seconds = Math.max(0, Duration.between(from, at).toMillis() / 1000.0);
+		Duration elapsed = Duration.between(from, at);
+		double seconds = Math.max(0, elapsed.getSeconds() + elapsed.getNano() / 1e9);
 		jdbc.sql("""
 				INSERT INTO report_durations (workspace_id, at, metric, business_number_id, member_id, chat_id, seconds)
 				VALUES (:workspace, :at, :metric, :number, :member, :chat, :seconds)

@@ -5,6 +5,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -130,35 +131,8 @@ public class ReportService {
 			team.number(workspace, period.businessNumberId(), "businessNumberId");
 		}
 		String number = period.businessNumberId() == null ? null : period.businessNumberId().value();
-		Map<String, int[]> counts = new HashMap<>();
-		List<DayCount> daily = new ArrayList<>();
-		jdbc.sql("""
-				SELECT member_id, CAST(slot AT TIME ZONE :zone AS date) AS day,
-				       sum(assigned_manual) AS manual, sum(assigned_bot_workflow) AS bot, sum(assigned_ai_bot) AS ai,
-				       sum(assigned_api) AS api, sum(reassigned_away) AS away, sum(resolved) AS resolved
-				FROM report_counts
-				WHERE workspace_id = :workspace AND slot >= :start AND slot < :end
-				  AND (CAST(:number AS text) IS NULL OR business_number_id = :number)
-				GROUP BY member_id, day ORDER BY day, member_id
-				""")
-			.param("workspace", workspace.value())
-			.param("zone", period.zone().getId())
-			.param("start", SqlValues.timestamp(period.start()))
-			.param("end", SqlValues.timestamp(period.end()))
-			.param("number", number)
-			.query(rs -> {
-				String member = rs.getString("member_id");
-				int[] c = counts.computeIfAbsent(member, m -> new int[6]);
-				int[] row = { rs.getInt("manual"), rs.getInt("bot"), rs.getInt("ai"), rs.getInt("api"), rs.getInt("away"),
-						rs.getInt("resolved") };
-				for (int i = 0; i < 6; i++) {
-					c[i] += row[i];
-				}
-				int assigned = row[0] + row[1] + row[2] + row[3];
-				if (assigned > 0) {
-					daily.add(new DayCount(rs.getObject("day", LocalDate.class), member, assigned));
-				}
-			});
+		Map<String, int[]> counts = counts(workspace, period, number);
+		List<DayCount> daily = daily(workspace, period, number);
 		Map<String, Map<String, Double>> medians = new HashMap<>();
 		jdbc.sql("""
 				SELECT member_id, metric, percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median
@@ -221,8 +195,105 @@ public class ReportService {
 			.thenComparing(Comparator.comparingInt((AgentRow r) -> r.assigned().total()).reversed())
 			.thenComparing(AgentRow::name, String.CASE_INSENSITIVE_ORDER));
 		return new AgentReport(period.from(), period.to(), period.zone().getId(), period.start(), period.end(), number,
-				rows, daily.stream().map(d -> new DayCount(d.date(), d.memberId().isEmpty() ? null : d.memberId(), d.assigned()))
-					.toList());
+				rows, daily);
+	}
+
+	private static final String[] COUNTERS = { "assigned_manual", "assigned_bot_workflow", "assigned_ai_bot",
+			"assigned_api", "reassigned_away", "resolved" };
+
+	/**
+	 * Each member's counters over the period: the totals of the UTC days wholly inside it, and the slots of the two
+	 * days it starts and ends in.
+	 */
+	private Map<String, int[]> counts(WorkspaceId workspace, Period period, String number) {
+		LocalDate firstDay = LocalDate.ofInstant(period.start(), ZoneOffset.UTC);
+		LocalDate lastDay = LocalDate.ofInstant(period.end(), ZoneOffset.UTC);
+		StringBuilder select = new StringBuilder("SELECT member_id");
+		for (String counter : COUNTERS) {
+			select.append(",\n sum(CASE WHEN day > :firstDay AND day < :lastDay THEN ").append(counter)
+				.append(" ELSE (SELECT coalesce(sum(v), 0) FROM unnest(").append(counter)
+				.append("_slots[(CASE WHEN day = :firstDay THEN :firstSlot ELSE 1 END):(CASE WHEN day = :lastDay THEN :lastSlot ELSE 96 END)]) v) END) AS ")
+				.append(counter);
+		}
+		Map<String, int[]> counts = new HashMap<>();
+		jdbc.sql(select + """
+
+				FROM report_days
+				WHERE workspace_id = :workspace AND day >= :firstDay AND day <= :lastDay
+				  AND (CAST(:number AS text) IS NULL OR business_number_id = :number)
+				GROUP BY member_id
+				""")
+			.param("workspace", workspace.value())
+			.param("firstDay", firstDay)
+			.param("lastDay", lastDay)
+			.param("firstSlot", slotOf(period.start()) + 1)
+			.param("lastSlot", slotOf(period.end()))
+			.param("number", number)
+			.query(rs -> {
+				int[] c = new int[COUNTERS.length];
+				for (int i = 0; i < COUNTERS.length; i++) {
+					c[i] = rs.getInt(COUNTERS[i]);
+				}
+				counts.put(rs.getString("member_id"), c);
+			});
+		return counts;
+	}
+
+	/** Slots of its UTC day before {@code at}. */
+	private static int slotOf(Instant at) {
+		LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+		return (int) (java.time.Duration.between(day.atStartOfDay(ZoneOffset.UTC).toInstant(), at).getSeconds() / 900);
+	}
+
+	/**
+	 * Assignments per member and day of the viewer's zone: each UTC day's slots before the zone's next midnight
+	 * belong to one local day, the rest to the next.
+	 */
+	private List<DayCount> daily(WorkspaceId workspace, Period period, String number) {
+		Map<String, Integer> byDay = new TreeMap<>();
+		jdbc.sql("""
+				SELECT member_id, local_day, total,
+				       CASE WHEN split < 96 THEN (SELECT coalesce(sum(v), 0) FROM unnest(assigned_slots[1 : split]) v) END AS before
+				FROM (
+				    SELECT member_id, assigned_slots,
+				           assigned_manual + assigned_bot_workflow + assigned_ai_bot + assigned_api AS total,
+				           CAST((CAST(day AS timestamp) AT TIME ZONE 'UTC') AT TIME ZONE :zone AS date) AS local_day,
+				           CAST(extract(epoch FROM (CAST(CAST((CAST(day AS timestamp) AT TIME ZONE 'UTC') AT TIME ZONE :zone AS date) + 1
+				                                         AS timestamp) AT TIME ZONE :zone) - (CAST(day AS timestamp) AT TIME ZONE 'UTC')) / 900
+				                AS integer) AS split
+				    FROM report_days
+				    WHERE workspace_id = :workspace AND day >= :firstDay AND day <= :lastDay
+				      AND (CAST(:number AS text) IS NULL OR business_number_id = :number)
+				      AND assigned_manual + assigned_bot_workflow + assigned_ai_bot + assigned_api > 0) d
+				""")
+			.param("workspace", workspace.value())
+			.param("zone", period.zone().getId())
+			.param("firstDay", LocalDate.ofInstant(period.start(), ZoneOffset.UTC))
+			.param("lastDay", LocalDate.ofInstant(period.end(), ZoneOffset.UTC))
+			.param("number", number)
+			.query(rs -> {
+				String member = rs.getString("member_id");
+				LocalDate local = rs.getObject("local_day", LocalDate.class);
+				int total = rs.getInt("total");
+				int before = rs.getInt("before");
+				boolean split = !rs.wasNull();
+				add(byDay, period, local, member, split ? before : total);
+				if (split) {
+					add(byDay, period, local.plusDays(1), member, total - before);
+				}
+			});
+		List<DayCount> daily = new ArrayList<>();
+		byDay.forEach((key, assigned) -> {
+			String[] parts = key.split(" ", 2);
+			daily.add(new DayCount(LocalDate.parse(parts[0]), parts[1].isEmpty() ? null : parts[1], assigned));
+		});
+		return daily;
+	}
+
+	private static void add(Map<String, Integer> byDay, Period period, LocalDate day, String member, int assigned) {
+		if (assigned > 0 && !day.isBefore(period.from()) && !day.isAfter(period.to())) {
+			byDay.merge(day + " " + member, assigned, Integer::sum);
+		}
 	}
 
 	/** One assignment change for the live feed, with names as the event recorded them. */
