@@ -1,11 +1,11 @@
 -- Team performance, kept up to date in the transaction of each change so that a report reads aggregates and never
 -- scans the event log.
 --
--- report_days: per UTC day, number and member, what happened, as totals and per 15-minute slot of the day (arrays
--- of 96). Every time zone's offset is a multiple of 15 minutes, so a period in the viewer's zone is whole UTC days
--- (read from the totals) plus slots at its two ends, and a day of the viewer's zone is two runs of slots: a report
--- reads about one row per agent and day, however many events there were. member_id '' is nobody (a chat resolved
--- while unassigned).
+-- report_days: per UTC day, number and member, what happened, as totals and running totals by 15-minute slot of the
+-- day (arrays of 96: element k counts slots 1 to k). Every time zone's offset is a multiple of 15 minutes, so a
+-- period in the viewer's zone is whole UTC days (read from the totals) plus slots at its two ends, and a day of the
+-- viewer's zone is two runs of slots; each is one subtraction of two elements. A report reads about one row per
+-- agent and day, however many events there were. member_id '' is nobody (a chat resolved while unassigned).
 CREATE TABLE report_days (
     workspace_id          text NOT NULL REFERENCES workspaces (id),
     day                   date NOT NULL,
@@ -82,16 +82,22 @@ INSERT INTO report_days (workspace_id, day, business_number_id, member_id, assig
                          assigned_bot_workflow_slots, assigned_ai_bot_slots, assigned_api_slots, reassigned_away_slots,
                          resolved_slots, assigned_slots)
 SELECT g.workspace_id, g.day, g.business_number_id, g.member_id,
-       sum(coalesce(f.manual, 0)), sum(coalesce(f.bot, 0)), sum(coalesce(f.ai, 0)), sum(coalesce(f.api, 0)),
-       sum(coalesce(f.away, 0)), sum(coalesce(f.resolved, 0)),
-       array_agg(coalesce(f.manual, 0) ORDER BY s), array_agg(coalesce(f.bot, 0) ORDER BY s),
-       array_agg(coalesce(f.ai, 0) ORDER BY s), array_agg(coalesce(f.api, 0) ORDER BY s),
-       array_agg(coalesce(f.away, 0) ORDER BY s), array_agg(coalesce(f.resolved, 0) ORDER BY s),
-       array_agg(coalesce(f.manual + f.bot + f.ai + f.api, 0) ORDER BY s)
-FROM (SELECT DISTINCT workspace_id, day, business_number_id, member_id FROM report_facts) g
-CROSS JOIN generate_series(1, 96) s
-LEFT JOIN report_facts f ON f.workspace_id = g.workspace_id AND f.day = g.day
-    AND f.business_number_id = g.business_number_id AND f.member_id = g.member_id AND f.slot = s
+       sum(coalesce(g.manual, 0)), sum(coalesce(g.bot, 0)), sum(coalesce(g.ai, 0)), sum(coalesce(g.api, 0)),
+       sum(coalesce(g.away, 0)), sum(coalesce(g.resolved, 0)),
+       array_agg(manual_cum ORDER BY s), array_agg(bot_cum ORDER BY s), array_agg(ai_cum ORDER BY s),
+       array_agg(api_cum ORDER BY s), array_agg(away_cum ORDER BY s), array_agg(resolved_cum ORDER BY s),
+       array_agg(manual_cum + bot_cum + ai_cum + api_cum ORDER BY s)
+FROM (
+    SELECT g.workspace_id, g.day, g.business_number_id, g.member_id, s, f.manual, f.bot, f.ai, f.api, f.away, f.resolved,
+           sum(coalesce(f.manual, 0)) OVER w AS manual_cum, sum(coalesce(f.bot, 0)) OVER w AS bot_cum,
+           sum(coalesce(f.ai, 0)) OVER w AS ai_cum, sum(coalesce(f.api, 0)) OVER w AS api_cum,
+           sum(coalesce(f.away, 0)) OVER w AS away_cum, sum(coalesce(f.resolved, 0)) OVER w AS resolved_cum
+    FROM (SELECT DISTINCT workspace_id, day, business_number_id, member_id FROM report_facts) g
+    CROSS JOIN generate_series(1, 96) s
+    LEFT JOIN report_facts f ON f.workspace_id = g.workspace_id AND f.day = g.day
+        AND f.business_number_id = g.business_number_id AND f.member_id = g.member_id AND f.slot = s
+    WINDOW w AS (PARTITION BY g.workspace_id, g.day, g.business_number_id, g.member_id ORDER BY s)
+) g
 GROUP BY g.workspace_id, g.day, g.business_number_id, g.member_id;
 
 DROP TABLE report_facts;

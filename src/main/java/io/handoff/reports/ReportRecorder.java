@@ -143,17 +143,24 @@ class ReportRecorder {
 			.param("number", number)
 			.param("member", member)
 			.update();
+		// The slot arrays hold running totals: every element from the slot on moves up by one.
 		boolean assignment = column.startsWith("assigned_");
 		jdbc.sql("""
-				UPDATE report_days SET %1$s = %1$s + 1, %1$s_slots[:slot] = %1$s_slots[:slot] + 1 %2$s
+				UPDATE report_days SET %1$s = %1$s + 1, %1$s_slots = %2$s %3$s
 				WHERE workspace_id = :workspace AND day = :day AND business_number_id = :number AND member_id = :member
-				""".formatted(column, assignment ? ", assigned_slots[:slot] = assigned_slots[:slot] + 1" : ""))
+				""".formatted(column, increment(column + "_slots"),
+					assignment ? ", assigned_slots = " + increment("assigned_slots") : ""))
 			.param("workspace", workspace.value())
 			.param("day", day)
 			.param("number", number)
 			.param("member", member)
 			.param("slot", slot)
 			.update();
+	}
+
+	private static String increment(String array) {
+		return "(SELECT array_agg(CASE WHEN i >= :slot THEN v + 1 ELSE v END ORDER BY i) FROM unnest(" + array
+				+ ") WITH ORDINALITY AS u(v, i))";
 	}
 
 	private void duration(WorkspaceId workspace, Instant at, String metric, String number, String member, ChatId chat,

@@ -210,9 +210,10 @@ public class ReportService {
 		LocalDate lastDay = LocalDate.ofInstant(period.end(), ZoneOffset.UTC);
 		StringBuilder select = new StringBuilder("SELECT member_id");
 		for (String counter : COUNTERS) {
+			// Running totals: slots lo..hi are element hi minus element lo - 1 (element 0 is none, so null: 0).
 			select.append(",\n sum(CASE WHEN day > :firstDay AND day < :lastDay THEN ").append(counter)
-				.append(" ELSE (SELECT coalesce(sum(v), 0) FROM unnest(").append(counter)
-				.append("_slots[(CASE WHEN day = :firstDay THEN :firstSlot ELSE 1 END):(CASE WHEN day = :lastDay THEN :lastSlot ELSE 96 END)]) v) END) AS ")
+				.append(" ELSE coalesce(").append(counter).append("_slots[CASE WHEN day = :lastDay THEN :lastSlot ELSE 96 END], 0) - coalesce(")
+				.append(counter).append("_slots[CASE WHEN day = :firstDay THEN :firstSlot - 1 ELSE 0 END], 0) END) AS ")
 				.append(counter);
 		}
 		Map<String, int[]> counts = new HashMap<>();
@@ -251,36 +252,47 @@ public class ReportService {
 	 */
 	private List<DayCount> daily(WorkspaceId workspace, Period period, String number) {
 		Map<String, Integer> byDay = new TreeMap<>();
+		LocalDate firstDay = LocalDate.ofInstant(period.start(), ZoneOffset.UTC);
+		LocalDate lastDay = LocalDate.ofInstant(period.end(), ZoneOffset.UTC);
+		// Per UTC day: the viewer's date at its start, and how many of its slots come before the viewer's next
+		// midnight (96: none, the whole day is one date of theirs).
+		List<String> days = new ArrayList<>();
+		List<String> localDays = new ArrayList<>();
+		List<String> splits = new ArrayList<>();
+		for (LocalDate day = firstDay; !day.isAfter(lastDay); day = day.plusDays(1)) {
+			Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+			LocalDate local = LocalDate.ofInstant(start, period.zone());
+			Instant midnight = local.plusDays(1).atStartOfDay(period.zone()).toInstant();
+			days.add(day.toString());
+			localDays.add(local.toString());
+			splits.add(Long.toString(Math.min(96, java.time.Duration.between(start, midnight).getSeconds() / 900)));
+		}
 		jdbc.sql("""
-				SELECT member_id, local_day, total,
-				       CASE WHEN split < 96 THEN (SELECT coalesce(sum(v), 0) FROM unnest(assigned_slots[1 : split]) v) END AS before
-				FROM (
-				    SELECT member_id, assigned_slots,
-				           assigned_manual + assigned_bot_workflow + assigned_ai_bot + assigned_api AS total,
-				           CAST((CAST(day AS timestamp) AT TIME ZONE 'UTC') AT TIME ZONE :zone AS date) AS local_day,
-				           CAST(extract(epoch FROM (CAST(CAST((CAST(day AS timestamp) AT TIME ZONE 'UTC') AT TIME ZONE :zone AS date) + 1
-				                                         AS timestamp) AT TIME ZONE :zone) - (CAST(day AS timestamp) AT TIME ZONE 'UTC')) / 900
-				                AS integer) AS split
-				    FROM report_days
-				    WHERE workspace_id = :workspace AND day >= :firstDay AND day <= :lastDay
-				      AND (CAST(:number AS text) IS NULL OR business_number_id = :number)
-				      AND assigned_manual + assigned_bot_workflow + assigned_ai_bot + assigned_api > 0) d
+				WITH d AS (
+				    SELECT r.member_id, s.local_day, s.split, r.assigned_slots,
+				           r.assigned_manual + r.assigned_bot_workflow + r.assigned_ai_bot + r.assigned_api AS total
+				    FROM report_days r
+				    JOIN unnest(CAST(:days AS date[]), CAST(:localDays AS date[]), CAST(:splits AS integer[]))
+				         AS s(day, local_day, split) ON s.day = r.day
+				    WHERE r.workspace_id = :workspace AND r.day >= :firstDay AND r.day <= :lastDay
+				      AND (CAST(:number AS text) IS NULL OR r.business_number_id = :number)
+				      AND r.assigned_manual + r.assigned_bot_workflow + r.assigned_ai_bot + r.assigned_api > 0)
+				SELECT member_id, local_day, sum(CASE WHEN split >= 96 THEN total ELSE assigned_slots[split] END) AS assigned
+				FROM d GROUP BY member_id, local_day
+				UNION ALL
+				SELECT member_id, local_day + 1, sum(total - assigned_slots[split])
+				FROM d WHERE split < 96 GROUP BY member_id, local_day
 				""")
 			.param("workspace", workspace.value())
-			.param("zone", period.zone().getId())
-			.param("firstDay", LocalDate.ofInstant(period.start(), ZoneOffset.UTC))
-			.param("lastDay", LocalDate.ofInstant(period.end(), ZoneOffset.UTC))
+			.param("days", "{" + String.join(",", days) + "}")
+			.param("localDays", "{" + String.join(",", localDays) + "}")
+			.param("splits", "{" + String.join(",", splits) + "}")
+			.param("firstDay", firstDay)
+			.param("lastDay", lastDay)
 			.param("number", number)
 			.query(rs -> {
-				String member = rs.getString("member_id");
-				LocalDate local = rs.getObject("local_day", LocalDate.class);
-				int total = rs.getInt("total");
-				int before = rs.getInt("before");
-				boolean split = !rs.wasNull();
-				add(byDay, period, local, member, split ? before : total);
-				if (split) {
-					add(byDay, period, local.plusDays(1), member, total - before);
-				}
+				add(byDay, period, rs.getObject("local_day", LocalDate.class), rs.getString("member_id"),
+						rs.getInt("assigned"));
 			});
 		List<DayCount> daily = new ArrayList<>();
 		byDay.forEach((key, assigned) -> {

@@ -43,14 +43,21 @@ public final class ReportsBenchmark {
 
 	private static final int DAYS = 90;
 
+	private static int requests;
+
 	public static void main(String[] args) throws Exception {
 		int chats = args.length > 0 ? Integer.parseInt(args[0]) : 250_000;
+		requests = args.length > 1 ? Integer.parseInt(args[1]) : 200;
 		Path work = Files.createTempDirectory("handoff-reports-bench");
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setServerConfig("fsync", "on")
 			.setServerConfig("synchronous_commit", "on")
 			.setServerConfig("shared_buffers", "256MB")
 			.setServerConfig("max_wal_size", "4GB")
+			// Plans of slow statements go to the log (BENCH_EXPLAIN=1), for docs/benchmarks.md.
+			.setServerConfig("shared_preload_libraries", System.getenv("BENCH_EXPLAIN") != null ? "auto_explain" : "")
+			.setServerConfig("auto_explain.log_min_duration", System.getenv("BENCH_EXPLAIN") != null ? "20ms" : "-1")
+			.setServerConfig("auto_explain.log_analyze", "on")
 			.start();
 				NodeProcess node = NodeProcess.start("bench", postgres.getJdbcUrl("postgres", "postgres"), work,
 						"--handoff.demo=true", "--logging.level.root=WARN", "--logging.level.io.handoff.inbox=INFO")) {
@@ -86,8 +93,8 @@ public final class ReportsBenchmark {
 			System.out.printf("## Reports benchmark%n%n");
 			System.out.printf("Machine: %d cores; embedded PostgreSQL (fsync on), one Handoff node, same machine. "
 					+ "History: %,d chats, %,d assignment events over %d agents and %d days, %,d resolves; seeded and "
-					+ "aggregated in %.0f s. Each row: 20 requests to warm up, then 200 one after another.%n%n",
-					Runtime.getRuntime().availableProcessors(), chats, events, AGENTS, DAYS, chats * 4 / 5, seedSeconds);
+					+ "aggregated in %.0f s. Each row: 20 requests to warm up, then %d one after another.%n%n",
+					Runtime.getRuntime().availableProcessors(), chats, events, AGENTS, DAYS, chats * 4 / 5, seedSeconds, requests);
 			System.out.println("| request | p50 | p95 | max |");
 			System.out.println("|---|---|---|---|");
 			row("ceiling: `GET /api/v1/business-numbers` (one round trip)",
@@ -121,7 +128,7 @@ public final class ReportsBenchmark {
 			call.run();
 		}
 		List<Double> ms = new ArrayList<>();
-		for (int i = 0; i < 200; i++) {
+		for (int i = 0; i < requests; i++) {
 			long started = System.nanoTime();
 			call.run();
 			ms.add((System.nanoTime() - started) / 1e6);
@@ -228,7 +235,7 @@ public final class ReportsBenchmark {
 			for (String statement : io.handoff.support.ReportBackfill.statements()) {
 				sql.execute(statement);
 			}
-			sql.execute("ANALYZE");
+			sql.execute("VACUUM ANALYZE");
 			return (long) chats * 4;
 		}
 	}
