@@ -52,6 +52,9 @@ CREATE TABLE report_chats (
     first_response_at   timestamptz
 );
 
+-- The live feed: a workspace's latest assignment changes, from an index rather than a sort of its whole history.
+CREATE INDEX assignment_history_recent ON assignment_history (workspace_id, occurred_at DESC, id DESC);
+
 -- "Open now" per agent without reading every chat of the workspace.
 CREATE INDEX chats_open_assignee ON chats (workspace_id, assignee_id) WHERE status = 'open';
 
