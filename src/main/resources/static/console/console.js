@@ -47,10 +47,25 @@ document.addEventListener('DOMContentLoaded', () => {
     return;
   }
   const events = new EventSource(document.querySelector('meta[name=live-events]').content);
+  const refreshMessages = () =>
+    htmx.ajax('GET', location.pathname, { target: '#messages', select: '#messages', swap: 'outerHTML' });
+  let opened = false;
+  events.addEventListener('open', () => {
+    // What changed between drawing the page and listening is not sent again: a message still on its way when
+    // the page was drawn, or anything at all after a reconnect, is fetched once now.
+    const pending = document.querySelector('#messages .message-status.queued, #messages .message-status.sending');
+    if (chat && (opened || pending)) {
+      refreshMessages();
+    }
+    if (opened && list) {
+      htmx.ajax('GET', location.pathname + location.search, { target: '#chats', select: '#chats', swap: 'outerHTML' });
+    }
+    opened = true;
+  });
   events.addEventListener('chat', e => {
     if (chat && chat.dataset.liveChat === e.data) {
       htmx.ajax('GET', location.pathname, { target: '#assignment', select: '#assignment', swap: 'outerHTML' })
-        .then(() => htmx.ajax('GET', location.pathname, { target: '#messages', select: '#messages', swap: 'outerHTML' }));
+        .then(refreshMessages);
     }
     if (list) {
       htmx.ajax('GET', location.pathname + location.search, { target: '#chats', select: '#chats', swap: 'outerHTML' });
