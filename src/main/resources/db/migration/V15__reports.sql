@@ -40,8 +40,10 @@ CREATE TABLE report_durations (
     chat_id             text NOT NULL,
     seconds             double precision NOT NULL
 );
-CREATE INDEX report_durations_period ON report_durations (workspace_id, at)
-    INCLUDE (metric, business_number_id, member_id, seconds);
+-- A median reads each member's and metric's range of the period in index order: no sort of the whole period by
+-- member, only of each member's own values.
+CREATE INDEX report_durations_member ON report_durations (workspace_id, metric, member_id, at)
+    INCLUDE (seconds, business_number_id);
 
 -- What a chat's durations are measured from, and whether its first assignment and first reply happened yet.
 CREATE TABLE report_chats (
