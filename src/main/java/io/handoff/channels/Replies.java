@@ -272,7 +272,7 @@ public class Replies {
 		BusinessNumber number = team.number(workspace, chat.businessNumberId(), "businessNumberId");
 		String which = number.displayName() + " (" + number.number() + ")";
 		return number.phoneNumberId() == null
-				? which + " has no WhatsApp phone number ID yet: set it on the number, then add a WhatsApp Cloud API connection in Settings → Connections"
+				? which + " has no WhatsApp phone number ID yet: set it in Settings → Team → Business numbers, then add a WhatsApp Cloud API connection in Settings → Connections"
 				: which + " has no WhatsApp Cloud API connection: add one in Settings → Connections with phone number ID "
 						+ number.phoneNumberId();
 	}

@@ -161,6 +161,28 @@ class TeamController {
 		}
 	}
 
+	/** A number's WhatsApp ids: what routes its messages in, and which connection its replies go out through. */
+	@PostMapping("/settings/numbers/{id}")
+	String updateNumber(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+			@RequestParam(defaultValue = "") String wabaId, @RequestParam(defaultValue = "") String phoneNumberId,
+			Model model, RedirectAttributes redirect) {
+		caller.requireManager();
+		try {
+			BusinessNumber updated = team.updateNumber(caller.workspaceId(), new io.handoff.inbox.BusinessNumberId(id),
+					new TeamService.NumberDetails(null, null, wabaId.strip(), phoneNumberId.strip()));
+			redirect.addFlashAttribute("flash", updated.displayName() + " saved");
+			return "redirect:/settings/team#business-numbers";
+		}
+		catch (HandoffException e) {
+			if (e instanceof Caller.Forbidden || e instanceof HandoffException.NotFound) {
+				throw e;
+			}
+			model.addAttribute("numberForm", Map.of());
+			fill(caller, null, model, Map.of("number.form", e.getMessage()));
+			return "settings/team";
+		}
+	}
+
 	@PostMapping("/settings/api-keys")
 	String createKey(@AuthenticationPrincipal Caller caller, @RequestParam(defaultValue = "") String name, Model model) {
 		caller.requireManager();

@@ -100,6 +100,8 @@ class ConsolePermissionsIT {
 						+ "/availability", "availability", "busy")),
 				row("add a business number", "AADDA", c -> c.post("/settings/numbers", "number", newPhone(),
 						"displayName", "Billing")),
+				row("set a number's WhatsApp ids", "AADDH", c -> c.post("/settings/numbers/" + ws.sales().id(),
+						"wabaId", "102290129340398", "phoneNumberId", "")),
 				row("create an API key", "AADDA", c -> c.post("/settings/api-keys", "name", "CI")),
 				row("revoke an API key", "AADDH", c -> c.post("/settings/api-keys/" + newKey() + "/revoke")),
 				row("open Reports", "AADDA", c -> c.get("/reports?zone=Asia/Kolkata")),
