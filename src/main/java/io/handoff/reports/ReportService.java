@@ -18,7 +18,6 @@ import java.util.TreeMap;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.handoff.inbox.BusinessNumberId;
 import io.handoff.inbox.TeamService;
@@ -123,7 +122,10 @@ public class ReportService {
 			String businessNumberId, List<AgentRow> agents, List<DayCount> daily) {
 	}
 
-	@Transactional(readOnly = true)
+	/**
+	 * The report. The medians, its costliest part, are read on a virtual thread of their own while the counts are
+	 * read here: statements of one report need no common snapshot (each reads figures that only grow).
+	 */
 	public AgentReport agents(Caller caller, Period period) {
 		caller.requireManager();
 		WorkspaceId workspace = caller.workspaceId();
@@ -131,31 +133,22 @@ public class ReportService {
 			team.number(workspace, period.businessNumberId(), "businessNumberId");
 		}
 		String number = period.businessNumberId() == null ? null : period.businessNumberId().value();
-		Map<String, int[]> counts = counts(workspace, period, number);
-		List<DayCount> daily = daily(workspace, period, number);
-		Map<String, Map<String, Double>> medians = new HashMap<>();
-		// One index range per member and metric (members of the workspace, and '' for nobody), each sorted on its
-		// own: far cheaper than sorting the whole period's durations by member.
-		jdbc.sql("""
-				SELECT g.member_id, v.metric, m.median
-				FROM (SELECT id AS member_id FROM members WHERE workspace_id = :workspace UNION ALL SELECT '') g
-				CROSS JOIN (VALUES ('first_assignment'), ('first_response'), ('resolution')) AS v(metric)
-				CROSS JOIN LATERAL (
-				    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d.seconds) AS median
-				    FROM report_durations d
-				    WHERE d.workspace_id = :workspace AND d.metric = v.metric AND d.member_id = g.member_id
-				      AND d.at >= :start AND d.at < :end
-				      AND (CAST(:number AS text) IS NULL OR d.business_number_id = :number)) m
-				WHERE m.median IS NOT NULL
-				""")
-			.param("workspace", workspace.value())
-			.param("start", SqlValues.timestamp(period.start()))
-			.param("end", SqlValues.timestamp(period.end()))
-			.param("number", number)
-			.query(rs -> {
-				medians.computeIfAbsent(rs.getString("member_id"), m -> new HashMap<>())
-					.put(rs.getString("metric"), Math.round(rs.getDouble("median") * 1000) / 1000.0);
-			});
+		Map<String, Map<String, Double>> medians;
+		Map<String, int[]> counts;
+		List<DayCount> daily;
+		try (var background = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+			var reading = background.submit(() -> medians(workspace, period, number));
+			counts = counts(workspace, period, number);
+			daily = daily(workspace, period, number);
+			medians = reading.get();
+		}
+		catch (java.util.concurrent.ExecutionException e) {
+			throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while reading the report", e);
+		}
 		Map<String, Integer> open = new HashMap<>();
 		jdbc.sql("""
 				SELECT assignee_id, count(*) AS open FROM chats
@@ -203,6 +196,34 @@ public class ReportService {
 			.thenComparing(AgentRow::name, String.CASE_INSENSITIVE_ORDER));
 		return new AgentReport(period.from(), period.to(), period.zone().getId(), period.start(), period.end(), number,
 				rows, daily);
+	}
+
+	/** Per member and metric, the median of the period's durations (seconds, to the millisecond). */
+	private Map<String, Map<String, Double>> medians(WorkspaceId workspace, Period period, String number) {
+		Map<String, Map<String, Double>> medians = new HashMap<>();
+		// One index range per member and metric (members of the workspace, and '' for nobody), each sorted on its
+		// own: far cheaper than sorting the whole period's durations by member.
+		jdbc.sql("""
+				SELECT g.member_id, v.metric, m.median
+				FROM (SELECT id AS member_id FROM members WHERE workspace_id = :workspace UNION ALL SELECT '') g
+				CROSS JOIN (VALUES ('first_assignment'), ('first_response'), ('resolution')) AS v(metric)
+				CROSS JOIN LATERAL (
+				    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d.seconds) AS median
+				    FROM report_durations d
+				    WHERE d.workspace_id = :workspace AND d.metric = v.metric AND d.member_id = g.member_id
+				      AND d.at >= :start AND d.at < :end
+				      AND (CAST(:number AS text) IS NULL OR d.business_number_id = :number)) m
+				WHERE m.median IS NOT NULL
+				""")
+			.param("workspace", workspace.value())
+			.param("start", SqlValues.timestamp(period.start()))
+			.param("end", SqlValues.timestamp(period.end()))
+			.param("number", number)
+			.query(rs -> {
+				medians.computeIfAbsent(rs.getString("member_id"), m -> new HashMap<>())
+					.put(rs.getString("metric"), Math.round(rs.getDouble("median") * 1000) / 1000.0);
+			});
+		return medians;
 	}
 
 	private static final String[] COUNTERS = { "assigned_manual", "assigned_bot_workflow", "assigned_ai_bot",
