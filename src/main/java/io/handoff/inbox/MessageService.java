@@ -162,20 +162,18 @@ public class MessageService {
 	}
 
 	public Optional<Message> byClientKey(WorkspaceId workspace, String clientKey) {
-		if (clientKey == null) {
-			return Optional.empty();
-		}
-		return jdbc.sql(SELECT + "WHERE workspace_id = :workspace AND client_key = :key")
-			.param("workspace", workspace.value())
-			.param("key", clientKey)
-			.query(MessageService::map)
-			.optional();
+		return clientKey == null ? Optional.empty() : one(workspace, "client_key", clientKey);
 	}
 
 	public Optional<Message> find(WorkspaceId workspace, String id) {
-		return jdbc.sql(SELECT + "WHERE workspace_id = :workspace AND id = :id")
+		return one(workspace, "id", id);
+	}
+
+	/** The workspace's message whose {@code column} (unique) is {@code value}. */
+	private Optional<Message> one(WorkspaceId workspace, String column, String value) {
+		return jdbc.sql(SELECT + "WHERE workspace_id = :workspace AND " + column + " = :value")
 			.param("workspace", workspace.value())
-			.param("id", id)
+			.param("value", value)
 			.query(MessageService::map)
 			.optional();
 	}

@@ -2,9 +2,6 @@ package io.handoff.reports;
 
 import java.time.Clock;
 
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,10 +46,6 @@ class ReportController {
 			@RequestParam(required = false) String businessNumberId) {
 		ReportService.AgentReport report = reports.agents(caller,
 				ReportService.Period.parse(from, to, zone, businessNumberId, clock));
-		return ResponseEntity.ok()
-			.contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
-			.header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-				.filename("handoff-agents-" + report.from() + "-to-" + report.to() + ".csv").build().toString())
-			.body(ReportService.csv(report));
+		return ReportService.csvDownload(report);
 	}
 }

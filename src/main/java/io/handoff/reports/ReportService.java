@@ -364,6 +364,15 @@ public class ReportService {
 			.list();
 	}
 
+	/** The report as a CSV file to download, named after its period. */
+	public static org.springframework.http.ResponseEntity<String> csvDownload(AgentReport report) {
+		return org.springframework.http.ResponseEntity.ok()
+			.contentType(new org.springframework.http.MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
+			.header(org.springframework.http.HttpHeaders.CONTENT_DISPOSITION, org.springframework.http.ContentDisposition
+				.attachment().filename("handoff-agents-" + report.from() + "-to-" + report.to() + ".csv").build().toString())
+			.body(csv(report));
+	}
+
 	/** The report as CSV, one row per agent; a cell that a spreadsheet would run as a formula is quoted as text. */
 	public static String csv(AgentReport report) {
 		StringBuilder out = new StringBuilder(

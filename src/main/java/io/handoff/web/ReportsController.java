@@ -7,9 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -78,11 +75,7 @@ class ReportsController {
 			@RequestParam(required = false) String to, @RequestParam(required = false) String zone,
 			@RequestParam(required = false) String number) {
 		ReportService.AgentReport report = reports.agents(caller, ReportService.Period.parse(from, to, zone, number, clock));
-		return ResponseEntity.ok()
-			.contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
-			.header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-				.filename("handoff-agents-" + report.from() + "-to-" + report.to() + ".csv").build().toString())
-			.body(ReportService.csv(report));
+		return ReportService.csvDownload(report);
 	}
 
 	/** A stacked bar per day: a segment per agent among the busiest, and one for everyone else. */
