@@ -243,6 +243,10 @@ class AiBotAction implements StepAction {
 		if (verdict.decision().providerError() != null) {
 			output.put("providerError", verdict.decision().providerError());
 		}
+		if (verdict.decision().method() != null) {
+			// Says in the run whether meaning was weighed, or words alone (and why).
+			output.put("method", verdict.decision().method());
+		}
 		output.put("intent", verdict.decision().intent());
 		output.put("confidence", Math.round(verdict.decision().confidence() * 1000) / 1000.0);
 		output.put("reason", verdict.reason());

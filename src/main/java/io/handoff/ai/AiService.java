@@ -32,7 +32,11 @@ public class AiService {
 	 * @param handoffTo who the chat would go to: the pool's members by name, under {@code strategy}
 	 */
 	public record Tried(String intent, double confidence, String provider, String providerError, String reason,
-			String strategy, List<String> handoffTo, String reply) {
+			String strategy, List<String> handoffTo, String reply, String method, List<Candidate> top) {
+	}
+
+	/** One of the most likely intents, with the example phrase nearest to the message. */
+	public record Candidate(String intent, double confidence, String nearestExample, Double similarity) {
 	}
 
 	public Tried tryMessage(Caller caller, BotId id, String text) {
@@ -49,8 +53,17 @@ public class AiService {
 		List<String> names = new ArrayList<>();
 		verdict.target().path("pool").forEach(member -> names.add(team.member(caller.workspaceId(),
 				new MemberId(member.asString()), "pool").name()));
+		List<Candidate> top = verdict.decision().confidences().entrySet().stream()
+			.sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+			.limit(3)
+			.map(e -> {
+				var nearest = verdict.decision().nearest().get(e.getKey());
+				return new Candidate(e.getKey(), Math.round(e.getValue() * 1000) / 1000.0,
+						nearest == null ? null : nearest.phrase(), nearest == null ? null : nearest.similarity());
+			})
+			.toList();
 		return new Tried(verdict.decision().intent(), Math.round(verdict.decision().confidence() * 1000) / 1000.0,
 				verdict.decision().provider(), verdict.decision().providerError(), verdict.reason(),
-				verdict.target().path("strategy").asString(), names, verdict.reply());
+				verdict.target().path("strategy").asString(), names, verdict.reply(), verdict.decision().method(), top);
 	}
 }

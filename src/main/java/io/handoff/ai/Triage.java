@@ -39,8 +39,10 @@ class Triage {
 	private final ConnectionService connections;
 	private final GuardedHttp http;
 	private final JsonMapper json;
+	private final SentenceEmbeddings embeddings;
 
-	Triage(ConnectionService connections, GuardedHttp http, JsonMapper json) {
+	Triage(ConnectionService connections, GuardedHttp http, JsonMapper json, SentenceEmbeddings embeddings) {
+		this.embeddings = embeddings;
 		this.connections = connections;
 		this.json = json;
 		this.http = http;
@@ -51,9 +53,11 @@ class Triage {
 	 *
 	 * @param provider {@code builtin} or {@code openai}
 	 * @param providerError why the configured provider was not used, when it was not
+	 * @param method how the built-in classifier decided: by meaning and words, or by words alone and why
+	 * @param nearest per intent, the example nearest to the message (built-in classifier)
 	 */
 	record Decision(String intent, double confidence, String provider, String providerError,
-			Map<String, Double> confidences) {
+			Map<String, Double> confidences, String method, Map<String, IntentClassifier.Nearest> nearest) {
 	}
 
 	Decision decide(WorkspaceId workspace, ObjectNode config, String text, List<String> earlier) {
@@ -73,23 +77,34 @@ class Triage {
 			}
 		}
 		IntentClassifier classifier = classifier(examples);
-		IntentClassifier.Prediction prediction = classifier.classify(text);
+		IntentClassifier.Prediction prediction = classifier.classify(text, embedding(classifier, text));
 		if (prediction.confidence() < config.path("threshold").asDouble(0.5) && !earlier.isEmpty()) {
 			// A short message ("yes", "ok") may only make sense with what came before it.
-			IntentClassifier.Prediction withContext = classifier.classify(String.join(" ", earlier) + " " + text);
+			String joined = String.join(" ", earlier) + " " + text;
+			IntentClassifier.Prediction withContext = classifier.classify(joined, embedding(classifier, joined));
 			if (withContext.confidence() > prediction.confidence()) {
 				prediction = withContext;
 			}
 		}
-		return new Decision(prediction.intent(), prediction.confidence(), "builtin", error, prediction.confidences());
+		String method = classifier.usesMeaning() ? "meaning (sentence embeddings) and words"
+				: "words only: " + embeddings.unavailable();
+		return new Decision(prediction.intent(), prediction.confidence(), "builtin", error, prediction.confidences(),
+				method, prediction.nearest());
 	}
 
+	private float[] embedding(IntentClassifier classifier, String text) {
+		return classifier.usesMeaning() ? embeddings.embed(text).orElse(null) : null;
+	}
+
+	/** The classifier for a set of examples, trained once (with their embeddings when the model is there). */
 	private IntentClassifier classifier(Map<String, List<String>> examples) {
-		String key = json.valueToTree(examples).toString();
+		boolean meaning = embeddings.model().isPresent();
+		String key = meaning + json.valueToTree(examples).toString();
 		if (trained.size() > 500) {
 			trained.clear();
 		}
-		return trained.computeIfAbsent(key, k -> IntentClassifier.train(examples));
+		return trained.computeIfAbsent(key, k -> IntentClassifier.train(examples,
+				meaning ? phrase -> embeddings.embed(phrase).orElseThrow() : null));
 	}
 
 	private Decision openAi(WorkspaceId workspace, ObjectNode config, Map<String, List<String>> examples, String text,
@@ -141,7 +156,7 @@ class Triage {
 			}
 			Map<String, Double> confidences = new LinkedHashMap<>();
 			confidences.put(intent, confidence);
-			return new Decision(intent, confidence, "openai", null, confidences);
+			return new Decision(intent, confidence, "openai", null, confidences, null, Map.of());
 		}
 		catch (RuntimeException e) {
 			throw new ProviderFailed("the provider's answer is not the JSON asked for");

@@ -1,0 +1,93 @@
+package io.handoff.ai;
+
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+
+/**
+ * Sentence embeddings computed in this process: all-MiniLM-L6-v2, quantized, run by ONNX Runtime from the model inside
+ * the jar; no network, no GPU. Loaded in the background once the node is up (about half a second), so start-up does
+ * not wait for it; {@code handoff.ai.embeddings.enabled=false} turns it off, and triage then uses word overlap alone
+ * and says so.
+ */
+@Component
+class SentenceEmbeddings {
+
+	private static final Logger log = LoggerFactory.getLogger(SentenceEmbeddings.class);
+
+	private final boolean enabled;
+	private volatile EmbeddingModel model;
+	private volatile String unavailable;
+
+	SentenceEmbeddings(@Value("${handoff.ai.embeddings.enabled:true}") boolean enabled) {
+		this.enabled = enabled;
+		this.unavailable = enabled ? null : "sentence embeddings are turned off (handoff.ai.embeddings.enabled=false)";
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void warmUp() {
+		if (enabled) {
+			Thread.ofVirtual().name("handoff-embeddings-load").start(this::model);
+		}
+	}
+
+	/** The model, loaded on first use; empty when turned off or when it could not be loaded. */
+	Optional<EmbeddingModel> model() {
+		if (!enabled) {
+			return Optional.empty();
+		}
+		EmbeddingModel loaded = model;
+		if (loaded == null) {
+			synchronized (this) {
+				if (model == null && unavailable == null) {
+					try {
+						long started = System.nanoTime();
+						model = new AllMiniLmL6V2QuantizedEmbeddingModel();
+						log.info("Sentence embeddings loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
+					}
+					catch (RuntimeException | LinkageError e) {
+						unavailable = "the embedding model could not be loaded (" + e.getClass().getSimpleName() + ")";
+						log.warn("Sentence embeddings unavailable; triage uses word overlap alone: {}", e.toString());
+					}
+				}
+				loaded = model;
+			}
+		}
+		return Optional.ofNullable(loaded);
+	}
+
+	/** The unit-length embedding of {@code text} (Hinglish words glossed in English), when the model is available. */
+	Optional<float[]> embed(String text) {
+		String glossed = IntentClassifier.glossed(text);
+		return model().map(m -> normalise(m.embed(glossed.isBlank() ? "." : glossed).content().vector()));
+	}
+
+	/** Why embeddings are not used, or null when they are. */
+	String unavailable() {
+		model();
+		return unavailable;
+	}
+
+	static float[] normalise(float[] v) {
+		double norm = 0;
+		for (float x : v) {
+			norm += x * x;
+		}
+		float length = (float) Math.sqrt(norm);
+		if (length > 0) {
+			for (int i = 0; i < v.length; i++) {
+				v[i] /= length;
+			}
+		}
+		return v;
+	}
+}
