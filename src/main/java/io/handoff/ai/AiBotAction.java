@@ -95,6 +95,14 @@ class AiBotAction implements StepAction {
 			ObjectNode out = validIntents.addObject();
 			out.put("name", name);
 			out.set("examples", examples);
+			if (intent.hasNonNull("phraseBank")) {
+				String bank = intent.path("phraseBank").asString("");
+				if (!PhraseBank.PHRASES.containsKey(bank)) {
+					throw new HandoffException.InvalidInput(at + ".phraseBank", "must be one of the built-in phrase banks: "
+							+ String.join(", ", PhraseBank.PHRASES.keySet().stream().sorted().toList()));
+				}
+				out.put("phraseBank", bank);
+			}
 			String reply = intent.path("reply").asString(null);
 			if (reply != null && !reply.isBlank()) {
 				if (reply.length() > 1000) {
@@ -134,6 +142,11 @@ class AiBotAction implements StepAction {
 			}
 			valid.put("timeoutSeconds", timeout);
 		}
+		if (config.has("phraseBank") && !config.get("phraseBank").isBoolean()) {
+			throw new HandoffException.InvalidInput(field + ".phraseBank",
+					"must be true or false: add the built-in phrases to intents named like them");
+		}
+		valid.put("phraseBank", config.path("phraseBank").asBoolean(false));
 		valid.put("textVariable", config.path("textVariable").asString("text"));
 		valid.put("chatIdVariable", config.path("chatIdVariable").asString("chatId"));
 		return valid;

@@ -62,9 +62,15 @@ class Triage {
 
 	Decision decide(WorkspaceId workspace, ObjectNode config, String text, List<String> earlier) {
 		Map<String, List<String>> examples = new LinkedHashMap<>();
+		boolean bankForAll = config.path("phraseBank").asBoolean(false);
 		config.path("intents").forEach(intent -> {
 			List<String> phrases = new ArrayList<>();
 			intent.path("examples").forEach(e -> phrases.add(e.asString()));
+			// The built-in phrase bank, where the bot opted in (for every intent named like a bank, or this one).
+			String bank = intent.path("phraseBank").asString(bankForAll ? intent.path("name").asString() : null);
+			if (bank != null) {
+				phrases.addAll(PhraseBank.PHRASES.getOrDefault(bank, List.of()));
+			}
 			examples.put(intent.path("name").asString(), phrases);
 		});
 		String error = null;

@@ -77,6 +77,21 @@ class TriageEvaluationTest {
 		assertThat(withMeaning).isGreaterThan(wordsOnly);
 	}
 
+	/** A new bot: three examples of its own per intent, and the built-in phrase bank. */
+	@Test
+	void withThePhraseBankANewBotWorksFromThreeExamples() {
+		Map<String, List<String>> three = new LinkedHashMap<>();
+		EXAMPLES.forEach((intent, phrases) -> {
+			List<String> mine = new ArrayList<>(phrases.subList(0, 3));
+			mine.addAll(PhraseBank.PHRASES.get(intent));
+			three.put(intent, mine);
+		});
+		List<String> bank = PhraseBank.PHRASES.values().stream().flatMap(List::stream).map(String::toLowerCase).toList();
+		assertThat(evaluation).as("the bank is not the evaluation").noneMatch(m -> bank.contains(m.text().toLowerCase()));
+		IntentClassifier classifier = IntentClassifier.train(three, phrase -> embeddings.embed(phrase).orElseThrow());
+		assertThat(accuracy(classifier, true, "three examples and the phrase bank")).isGreaterThanOrEqualTo(0.88);
+	}
+
 	@Test
 	void withoutTheModelTriageFallsBackToWordsAndSaysSo() {
 		tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
@@ -92,6 +107,11 @@ class TriageEvaluationTest {
 		assertThat(on.method()).isEqualTo("meaning (sentence embeddings) and words");
 		assertThat(on.intent()).isEqualTo("billing");
 		assertThat(on.nearest().get("billing").phrase()).isNotBlank();
+
+		// A bot that opts into the phrase bank: its intents named like the bank's learn the bank's phrases too.
+		config.put("phraseBank", true);
+		Triage.Decision banked = new Triage(null, null, json, embeddings).decide(null, config, "bill galat hai", List.of());
+		assertThat(banked.nearest().get("billing").phrase()).isEqualTo("bill galat hai");
 	}
 
 	private double accuracy(IntentClassifier classifier, boolean meaning, String what) {
