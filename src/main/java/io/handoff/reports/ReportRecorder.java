@@ -166,7 +166,9 @@ class ReportRecorder {
 	private void duration(WorkspaceId workspace, Instant at, String metric, String number, String member, ChatId chat,
 			Instant from) {
 		Duration elapsed = Duration.between(from, at);
-		double seconds = Math.max(0, elapsed.getSeconds() + elapsed.getNano() / 1e9);
+		// Exact to the nanosecond, rounded once to a double, as PostgreSQL's epoch arithmetic does in the backfill.
+		double seconds = Math.max(0, java.math.BigDecimal.valueOf(elapsed.getSeconds())
+			.add(java.math.BigDecimal.valueOf(elapsed.getNano(), 9)).doubleValue());
 		jdbc.sql("""
 				INSERT INTO report_durations (workspace_id, at, metric, business_number_id, member_id, chat_id, seconds)
 				VALUES (:workspace, :at, :metric, :number, :member, :chat, :seconds)
