@@ -47,10 +47,13 @@ class AiBotAction implements StepAction {
 	private final ConnectionService connections;
 	private final TransactionTemplate transactions;
 	private final Replies replies;
+	private final SentenceEmbeddings embeddings;
 	private final JsonMapper json;
 
 	AiBotAction(Triage triage, Handoffs handoffs, ChatService chats, MessageService messages, TeamService team,
-			ConnectionService connections, TransactionTemplate transactions, Replies replies, JsonMapper json) {
+			ConnectionService connections, TransactionTemplate transactions, Replies replies,
+			SentenceEmbeddings embeddings, JsonMapper json) {
+		this.embeddings = embeddings;
 		this.replies = replies;
 		this.triage = triage;
 		this.handoffs = handoffs;
@@ -147,6 +150,8 @@ class AiBotAction implements StepAction {
 					"must be true or false: add the built-in phrases to intents named like them");
 		}
 		valid.put("phraseBank", config.path("phraseBank").asBoolean(false));
+		// A bot will triage with the built-in classifier (or fall back to it): have the model ready.
+		embeddings.warmUp();
 		valid.put("textVariable", config.path("textVariable").asString("text"));
 		valid.put("chatIdVariable", config.path("chatIdVariable").asString("chatId"));
 		return valid;

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -15,9 +16,10 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2Quantize
 
 /**
  * Sentence embeddings computed in this process: all-MiniLM-L6-v2, quantized, run by ONNX Runtime from the model inside
- * the jar; no network, no GPU. Loaded in the background once the node is up (about half a second), so start-up does
- * not wait for it; {@code handoff.ai.embeddings.enabled=false} turns it off, and triage then uses word overlap alone
- * and says so.
+ * the jar; no network, no GPU. It costs about 200 MiB, so a node loads it only when a bot may use it: in the
+ * background once the node is up if a bot that is not a draft has an AI Bot step, when such a step is saved, or on
+ * first use. {@code handoff.ai.embeddings.enabled=false} turns it off, and triage then uses word overlap alone and
+ * says so.
  */
 @Component
 class SentenceEmbeddings {
@@ -25,17 +27,30 @@ class SentenceEmbeddings {
 	private static final Logger log = LoggerFactory.getLogger(SentenceEmbeddings.class);
 
 	private final boolean enabled;
+	private final JdbcClient jdbc;
 	private volatile EmbeddingModel model;
 	private volatile String unavailable;
 
-	SentenceEmbeddings(@Value("${handoff.ai.embeddings.enabled:true}") boolean enabled) {
+	SentenceEmbeddings(@Value("${handoff.ai.embeddings.enabled:true}") boolean enabled, JdbcClient jdbc) {
 		this.enabled = enabled;
+		this.jdbc = jdbc;
 		this.unavailable = enabled ? null : "sentence embeddings are turned off (handoff.ai.embeddings.enabled=false)";
 	}
 
+	/** Once the node is up: loads the model in the background if a bot that is not a draft has an AI Bot step. */
 	@EventListener(ApplicationReadyEvent.class)
+	void warmUpIfUsed() {
+		boolean used = enabled && jdbc != null && jdbc.sql("""
+				SELECT EXISTS (SELECT 1 FROM bots WHERE status <> 'draft' AND CAST(steps AS jsonb) @> '[{"type": "ai_bot"}]')
+				""").query(Boolean.class).single();
+		if (used) {
+			warmUp();
+		}
+	}
+
+	/** Loads the model in the background, so that the first message does not wait for it. */
 	void warmUp() {
-		if (enabled) {
+		if (enabled && model == null && unavailable == null) {
 			Thread.ofVirtual().name("handoff-embeddings-load").start(this::model);
 		}
 	}

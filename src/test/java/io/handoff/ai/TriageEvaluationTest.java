@@ -57,7 +57,7 @@ class TriageEvaluationTest {
 				}
 			}
 		}
-		embeddings = new SentenceEmbeddings(true);
+		embeddings = new SentenceEmbeddings(true, null);
 	}
 
 	@Test
@@ -100,7 +100,7 @@ class TriageEvaluationTest {
 			var node = config.withArray("intents").addObject().put("name", intent);
 			phrases.forEach(node.putArray("examples")::add);
 		});
-		Triage.Decision off = new Triage(null, null, json, new SentenceEmbeddings(false))
+		Triage.Decision off = new Triage(null, null, json, new SentenceEmbeddings(false, null))
 			.decide(null, config, "mujhe refund chahiye", List.of());
 		assertThat(off.method()).isEqualTo("words only: sentence embeddings are turned off (handoff.ai.embeddings.enabled=false)");
 		Triage.Decision on = new Triage(null, null, json, embeddings).decide(null, config, "I want my money back", List.of());

@@ -13,7 +13,7 @@ public final class TriageProbe {
 	}
 
 	public static TriageProbe loaded() {
-		SentenceEmbeddings embeddings = new SentenceEmbeddings(true);
+		SentenceEmbeddings embeddings = new SentenceEmbeddings(true, null);
 		embeddings.model().orElseThrow();
 		return new TriageProbe(embeddings);
 	}
