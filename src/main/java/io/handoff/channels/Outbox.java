@@ -213,23 +213,25 @@ class Outbox implements SmartLifecycle, LeasedQueueWorker.Queue<Outbox.Claimed> 
 			.update();
 	}
 
+	/** A dead node's sends: failed, not sent again (see the class). */
 	@Override
 	public int releaseExpired(Instant now) {
-		return jdbc.sql("""
-				UPDATE messages SET status = 'failed', status_rank = greatest(status_rank, 4), status_at = :now,
-				    error = :error, lease_owner = NULL, lease_expires_at = NULL
-				WHERE status = 'sending' AND lease_expires_at < :now
-				""").param("now", SqlValues.timestamp(now)).param("error", INTERRUPTED).update();
+		return failInterrupted("lease_expires_at < :now", null, now);
 	}
 
+	/** This node is stopping: what it was still sending is failed the same way. */
 	@Override
 	public int releaseHeld() {
-		return jdbc.sql("""
+		return failInterrupted("lease_owner = :node", node, Timestamps.now(clock));
+	}
+
+	private int failInterrupted(String which, String owner, Instant now) {
+		var update = jdbc.sql("""
 				UPDATE messages SET status = 'failed', status_rank = greatest(status_rank, 4), status_at = :now,
 				    error = :error, lease_owner = NULL, lease_expires_at = NULL
-				WHERE status = 'sending' AND lease_owner = :node
-				""").param("now", SqlValues.timestamp(Timestamps.now(clock))).param("node", node)
-			.param("error", INTERRUPTED).update();
+				WHERE status = 'sending' AND %s
+				""".formatted(which)).param("now", SqlValues.timestamp(now)).param("error", INTERRUPTED);
+		return (owner == null ? update : update.param("node", owner)).update();
 	}
 
 	@Override

@@ -93,9 +93,10 @@ public class Replies {
 		Optional<Instant> last = messages.lastInboundAt(caller.workspaceId(), chat.id());
 		Instant closes = last.map(at -> at.plus(WINDOW)).orElse(null);
 		boolean open = closes != null && closes.isAfter(Timestamps.now(clock));
-		Optional<ConnectionService.Resolved> connection = connection(caller.workspaceId(), chat);
+		BusinessNumber number = number(caller.workspaceId(), chat);
+		Optional<ConnectionService.Resolved> connection = connection(caller.workspaceId(), number);
 		if (connection.isEmpty()) {
-			return new Composer(false, open, last.orElse(null), closes, List.of(), notConnected(caller.workspaceId(), chat));
+			return new Composer(false, open, last.orElse(null), closes, List.of(), notConnected(number));
 		}
 		if (open) {
 			return new Composer(true, true, last.orElse(null), closes, List.of(), null);
@@ -131,8 +132,9 @@ public class Replies {
 			case MEMBER -> new MessageService.Author("member", caller.id(), caller.name());
 			case API_KEY -> new MessageService.Author("api_key", caller.id(), caller.name());
 		};
-		ConnectionService.Resolved connection = connection(caller.workspaceId(), chat)
-			.orElseThrow(() -> new HandoffException.RuleViolation("chatId", notConnected(caller.workspaceId(), chat)));
+		BusinessNumber number = number(caller.workspaceId(), chat);
+		ConnectionService.Resolved connection = connection(caller.workspaceId(), number)
+			.orElseThrow(() -> new HandoffException.RuleViolation("chatId", notConnected(number)));
 		MessageService.Outbound outbound;
 		if (hasText) {
 			String text = draft.text().strip();
@@ -166,10 +168,11 @@ public class Replies {
 			String clientKey) {
 		MessageService.Author author = new MessageService.Author("ai_bot", botId, botName);
 		String key = clientKey(chat, clientKey);
-		boolean connected = connection(workspace, chat).isPresent();
+		BusinessNumber number = number(workspace, chat);
+		boolean connected = connection(workspace, number).isPresent();
 		String body = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
 		MessageService.Queued queued = messages.queueOutbound(workspace, chat.id(), new MessageService.Outbound("text",
-				body, null, author, key, connected ? "queued" : "not_sent", connected ? null : notConnected(workspace, chat)));
+				body, null, author, key, connected ? "queued" : "not_sent", connected ? null : notConnected(number)));
 		if (queued.created() && connected) {
 			notifications.notify(Outbox.CHANNEL, "");
 		}
@@ -260,16 +263,19 @@ public class Replies {
 		return listed;
 	}
 
-	Optional<ConnectionService.Resolved> connection(WorkspaceId workspace, Chat chat) {
-		BusinessNumber number = team.number(workspace, chat.businessNumberId(), "businessNumberId");
+	private Optional<ConnectionService.Resolved> connection(WorkspaceId workspace, BusinessNumber number) {
 		if (number.phoneNumberId() == null) {
 			return Optional.empty();
 		}
 		return connections.findBySetting(workspace, Connection.Type.WHATSAPP_CLOUD, "phoneNumberId", number.phoneNumberId());
 	}
 
-	private String notConnected(WorkspaceId workspace, Chat chat) {
-		BusinessNumber number = team.number(workspace, chat.businessNumberId(), "businessNumberId");
+	private BusinessNumber number(WorkspaceId workspace, Chat chat) {
+		return team.number(workspace, chat.businessNumberId(), "businessNumberId");
+	}
+
+	/** What to do so that the number can send: set its phone number id, or add its connection. */
+	private static String notConnected(BusinessNumber number) {
 		String which = number.displayName() + " (" + number.number() + ")";
 		return number.phoneNumberId() == null
 				? which + " has no WhatsApp phone number ID yet: set it in Settings → Team → Business numbers, then add a WhatsApp Cloud API connection in Settings → Connections"

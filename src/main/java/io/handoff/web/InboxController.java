@@ -122,10 +122,16 @@ class InboxController {
 
 	@GetMapping("/inbox/chats/{id}")
 	String chat(@AuthenticationPrincipal Caller caller, @PathVariable ChatId id, Model model) throws InterruptedException {
-		Chat chat = visible(caller, id);
 		chats.markRead(caller, id);
+		return page(caller, id, model);
+	}
+
+	/** The chat page: the chat as the caller may see it, its messages and history, and the composer. */
+	private String page(Caller caller, ChatId id, Model model) throws InterruptedException {
+		Chat chat = visible(caller, id);
 		fill(caller, chat, model);
-		composer(caller, chat, model);
+		model.addAttribute("composer", replies.composer(caller, chat.id()));
+		model.addAttribute("replyKey", java.util.UUID.randomUUID().toString());
 		return "inbox/chat";
 	}
 
@@ -155,19 +161,11 @@ class InboxController {
 			return "redirect:/inbox/chats/" + id + "#composer";
 		}
 		catch (HandoffException.InvalidInput | HandoffException.RuleViolation e) {
-			Chat chat = visible(caller, id);
-			fill(caller, chat, model);
-			composer(caller, chat, model);
 			model.addAttribute("replyError", e.getMessage());
 			model.addAttribute("draft", form.get("text"));
 			model.addAttribute("draftTemplate", chosen);
-			return "inbox/chat";
+			return page(caller, id, model);
 		}
-	}
-
-	private void composer(Caller caller, Chat chat, Model model) throws InterruptedException {
-		model.addAttribute("composer", replies.composer(caller, chat.id()));
-		model.addAttribute("replyKey", java.util.UUID.randomUUID().toString());
 	}
 
 	/** Assigns (or, with no member, unassigns) and answers the refreshed assignment panel to htmx, or the page. */
