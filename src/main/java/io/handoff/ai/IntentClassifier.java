@@ -94,7 +94,7 @@ public final class IntentClassifier {
 	private final Map<String, Double> idf;
 	private final boolean meaning;
 
-	private record Example(String intent, String phrase, Map<String, Double> vector, float[] embedding) {
+	private record Example(String intent, String phrase, boolean name, Map<String, Double> vector, float[] embedding) {
 	}
 
 	/**
@@ -138,23 +138,38 @@ public final class IntentClassifier {
 	 */
 	public static IntentClassifier train(Map<String, List<String>> examplesByIntent,
 			java.util.function.Function<String, float[]> embed) {
-		List<Map<String, Integer>> counts = new ArrayList<>();
+		// Each intent's name ("order_status" as "order status") is one more example: it is what the bot's author
+		// said the intent means, and it helps most where six phrases leave an intent's edges vague. Measured on
+		// both held-out sets (README): 88.7% to 89.7% and 81.7% to 86.7%. It is never shown as the closest example.
 		List<String> labels = new ArrayList<>();
+		List<String> phrases = new ArrayList<>();
+		List<Boolean> names = new ArrayList<>();
+		examplesByIntent.forEach((intent, given) -> {
+			given.forEach(phrase -> {
+				labels.add(intent);
+				phrases.add(phrase);
+				names.add(false);
+			});
+			String name = intent.replaceAll("[_\\-]+", " ").strip();
+			if (!name.isEmpty() && given.stream().noneMatch(name::equalsIgnoreCase)) {
+				labels.add(intent);
+				phrases.add(name);
+				names.add(true);
+			}
+		});
+		List<Map<String, Integer>> counts = new ArrayList<>();
 		Map<String, Integer> documentFrequency = new HashMap<>();
-		examplesByIntent.forEach((intent, phrases) -> phrases.forEach(phrase -> {
+		for (String phrase : phrases) {
 			Map<String, Integer> features = features(phrase);
 			counts.add(features);
-			labels.add(intent);
 			features.keySet().forEach(f -> documentFrequency.merge(f, 1, Integer::sum));
-		}));
+		}
 		int documents = counts.size();
 		Map<String, Double> idf = new HashMap<>();
 		documentFrequency.forEach((f, df) -> idf.put(f, Math.log((1.0 + documents) / (1.0 + df)) + 1));
-		List<String> phrases = new ArrayList<>();
-		examplesByIntent.values().forEach(phrases::addAll);
 		List<Example> examples = new ArrayList<>();
 		for (int i = 0; i < counts.size(); i++) {
-			examples.add(new Example(labels.get(i), phrases.get(i), vector(counts.get(i), idf),
+			examples.add(new Example(labels.get(i), phrases.get(i), names.get(i), vector(counts.get(i), idf),
 					embed == null ? null : embed.apply(phrases.get(i))));
 		}
 		return new IntentClassifier(List.copyOf(examplesByIntent.keySet()), examples, idf, embed != null);
@@ -182,7 +197,7 @@ public final class IntentClassifier {
 				similarity = MEANING * sense + (1 - MEANING) * overlap;
 			}
 			Nearest best = nearest.get(example.intent());
-			if (best == null || similarity > best.similarity()) {
+			if (!example.name() && (best == null || similarity > best.similarity())) {
 				nearest.put(example.intent(), new Nearest(example.phrase(), Math.round(Math.max(0, similarity) * 1000) / 1000.0));
 			}
 		}

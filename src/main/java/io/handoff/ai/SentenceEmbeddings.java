@@ -1,5 +1,9 @@
 package io.handoff.ai;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -11,12 +15,18 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 
 /**
  * Sentence embeddings computed in this process: all-MiniLM-L6-v2, quantized, run by ONNX Runtime from the model inside
- * the jar; no network, no GPU. It costs about 200 MiB, so a node loads it only when a bot may use it: in the
+ * the jar; no network, no GPU. It costs about 100 MiB, so a node loads it only when a bot may use it: in the
  * background once the node is up if a bot that is not a draft has an AI Bot step, when such a step is saved, or on
  * first use. {@code handoff.ai.embeddings.enabled=false} turns it off, and triage then uses word overlap alone and
  * says so.
@@ -66,7 +76,7 @@ class SentenceEmbeddings {
 				if (model == null && unavailable == null) {
 					try {
 						long started = System.nanoTime();
-						model = new AllMiniLmL6V2QuantizedEmbeddingModel();
+						model = load();
 						log.info("Sentence embeddings loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
 					}
 					catch (RuntimeException | LinkageError e) {
@@ -78,6 +88,55 @@ class SentenceEmbeddings {
 			}
 		}
 		return Optional.ofNullable(loaded);
+	}
+
+	/**
+	 * all-MiniLM-L6-v2 (quantized) from the resources of its artifact, in a lean ONNX Runtime session. The library's
+	 * own loader reads the model into a byte array and gives ORT a copy, with ORT's arena allocator and memory
+	 * patterns on: about 190 MiB added to the node. Here ORT reads the model from a file written once to a private
+	 * temporary directory (and removed once loaded), and allocates per run without an arena: about 100 MiB, at a
+	 * few tenths of a millisecond more per message (see docs/benchmarks.md).
+	 */
+	private static EmbeddingModel load() {
+		Class<?> artifact = AllMiniLmL6V2QuantizedEmbeddingModel.class;
+		try {
+			Path directory = Files.createTempDirectory("handoff-model-");
+			Path file = directory.resolve("all-minilm-l6-v2-q.onnx");
+			try (InputStream in = resource(artifact, "/all-minilm-l6-v2-q.onnx")) {
+				Files.copy(in, file);
+			}
+			OrtEnvironment environment = OrtEnvironment.getEnvironment();
+			OrtSession session;
+			try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+				options.setCPUArenaAllocator(false);
+				options.setMemoryPatternOptimization(false);
+				session = environment.createSession(file.toString(), options);
+			}
+			finally {
+				Files.deleteIfExists(file);
+				Files.deleteIfExists(directory);
+			}
+			try (InputStream tokenizer = resource(artifact, "/all-minilm-l6-v2-q-tokenizer.json")) {
+				OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
+				return new AbstractInProcessEmbeddingModel(Runnable::run) {
+					@Override
+					protected OnnxBertBiEncoder model() {
+						return encoder;
+					}
+				};
+			}
+		}
+		catch (IOException | OrtException e) {
+			throw new IllegalStateException("Could not load the embedding model: " + e.getMessage(), e);
+		}
+	}
+
+	private static InputStream resource(Class<?> artifact, String name) throws IOException {
+		InputStream in = artifact.getResourceAsStream(name);
+		if (in == null) {
+			throw new IOException(name + " is not on the class path");
+		}
+		return in;
 	}
 
 	/** The unit-length embedding of {@code text} (Hinglish words glossed in English), when the model is available. */
