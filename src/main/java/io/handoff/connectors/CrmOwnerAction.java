@@ -1,7 +1,16 @@
 package io.handoff.connectors;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,16 +34,21 @@ import io.handoff.inbox.ChatId;
 import io.handoff.inbox.ChatService;
 import io.handoff.inbox.TeamService;
 import io.handoff.platform.HandoffException;
+import io.handoff.platform.PhoneMatch;
+import io.handoff.platform.PhoneNumbers;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.Timestamps;
 import io.handoff.platform.WorkspaceId;
 import io.handoff.studio.StepAction;
 
 /**
- * CRM: set lead/contact owner. Finds the customer's record by phone in HubSpot (contacts, {@code phone} or
- * {@code mobilephone}), Zoho CRM (Leads) or Salesforce (Lead, {@code Phone} or {@code MobilePhone}), resolves the
- * agent to a CRM user by email (an explicit {@code ownerMap} wins), and sets the owner; with {@code ifMissing:
- * create} it creates the record instead of skipping.
+ * CRM: set lead/contact owner. Finds the customer's record however the CRM stores the number: each CRM is searched the
+ * way it matches phones regardless of formatting (HubSpot's calculated searchable numbers, Salesforce SOSL in phone
+ * fields on Leads and Contacts, Zoho's phone search on Leads and Contacts), also by the customer's email and a named
+ * field when given, and every candidate is confirmed by comparing numbers with libphonenumber ({@link PhoneMatch}).
+ * The record found or created is remembered per customer and connection and used first next time, so {@code ifMissing:
+ * create} never creates a customer twice. Resolves the agent to a CRM user by email (an explicit {@code ownerMap}
+ * wins) and sets the owner.
  * <p>
  * Stale updates never win: per chat, the newest assignment {@code sequence} applied is kept, and the step holds that
  * row locked while it talks to the CRM. An older event that arrives later (a retry, a slower run) is skipped and
@@ -90,6 +104,20 @@ class CrmOwnerAction implements StepAction {
 		valid.put("agentEmailVariable", or(Steps.text(config, "agentEmailVariable"), "agentEmail"));
 		valid.put("chatIdVariable", or(Steps.text(config, "chatIdVariable"), "chatId"));
 		valid.put("sequenceVariable", or(Steps.text(config, "sequenceVariable"), "sequence"));
+		valid.put("businessNumberVariable", or(Steps.text(config, "businessNumberVariable"), "businessNumber"));
+		valid.put("customerEmailVariable", or(Steps.text(config, "customerEmailVariable"), "customerEmail"));
+		String property = Steps.text(config, "matchProperty");
+		if (property != null && !property.isBlank()) {
+			if (!property.strip().matches("[A-Za-z][A-Za-z0-9_]{0,79}")) {
+				throw new HandoffException.InvalidInput(field + ".matchProperty",
+						"must be the CRM field's API name: letters, digits and underscores, starting with a letter");
+			}
+			valid.put("matchProperty", property.strip());
+			String valueVariable = Steps.text(config, "matchValueVariable");
+			if (valueVariable != null && !valueVariable.isBlank()) {
+				valid.put("matchValueVariable", valueVariable.strip());
+			}
+		}
 		String ifMissing = or(Steps.text(config, "ifMissing"), "skip").toLowerCase(Locale.ROOT);
 		if (!ifMissing.equals("skip") && !ifMissing.equals("create")) {
 			throw new HandoffException.InvalidInput(field + ".ifMissing", "must be skip or create");
@@ -115,9 +143,17 @@ class CrmOwnerAction implements StepAction {
 	public Outcome run(Context context) throws InterruptedException {
 		ObjectNode config = context.config();
 		ObjectNode output = json.createObjectNode();
-		String phone = context.variable(config.path("customerPhoneVariable").asString());
-		if (phone == null) {
+		String typed = context.variable(config.path("customerPhoneVariable").asString());
+		if (typed == null) {
 			return Outcome.failed("No customer number in variable " + config.path("customerPhoneVariable").asString());
+		}
+		PhoneMatch phone;
+		try {
+			phone = PhoneMatch.of(PhoneNumbers.toE164("customerNumber", typed), variable(context, "businessNumberVariable"));
+		}
+		catch (HandoffException.InvalidInput | IllegalArgumentException e) {
+			return Outcome.failed("The customer number in variable " + config.path("customerPhoneVariable").asString()
+					+ " is not a phone number with its country code");
 		}
 		String email = context.variable(config.path("agentEmailVariable").asString());
 		String chat = context.variable(config.path("chatIdVariable").asString());
@@ -131,7 +167,21 @@ class CrmOwnerAction implements StepAction {
 		Crm crm = crmFor(connection, output);
 		output.put("provider", connection.type().name().toLowerCase(Locale.ROOT));
 		if (chat == null || sequence == null) {
-			return apply(crm, context, phone, email, output);
+			Outcome[] result = new Outcome[1];
+			InterruptedException[] interrupted = new InterruptedException[1];
+			transactions.executeWithoutResult(status -> {
+				try {
+					result[0] = apply(crm, context, phone, email, null, output);
+				}
+				catch (InterruptedException e) {
+					interrupted[0] = e;
+					status.setRollbackOnly();
+				}
+			});
+			if (interrupted[0] != null) {
+				throw interrupted[0];
+			}
+			return result[0];
 		}
 		Outcome[] result = new Outcome[1];
 		InterruptedException[] interrupted = new InterruptedException[1];
@@ -145,14 +195,15 @@ class CrmOwnerAction implements StepAction {
 				.param("chat", chat)
 				.param("now", SqlValues.timestamp(Timestamps.now(clock)))
 				.update();
-			long applied = jdbc.sql("""
-					SELECT last_sequence FROM crm_owner_sync WHERE bot_id = :bot AND step_id = :step AND chat_id = :chat
+			String[] synced = jdbc.sql("""
+					SELECT last_sequence, owner_id FROM crm_owner_sync WHERE bot_id = :bot AND step_id = :step AND chat_id = :chat
 					FOR UPDATE""")
 				.param("bot", context.botId().value())
 				.param("step", context.stepId())
 				.param("chat", chat)
-				.query(Long.class)
+				.query((rs, n) -> new String[] { rs.getString(1), rs.getString(2) })
 				.single();
+			long applied = Long.parseLong(synced[0]);
 			output.put("sequence", sequence);
 			output.put("lastAppliedSequence", applied);
 			// A run that comes late (it waited out a CRM outage, or its event was retried) applies the chat's owner as it
@@ -179,7 +230,7 @@ class CrmOwnerAction implements StepAction {
 				return;
 			}
 			try {
-				result[0] = apply(crm, context, phone, agent, output);
+				result[0] = apply(crm, context, phone, agent, synced[1], output);
 			}
 			catch (InterruptedException e) {
 				interrupted[0] = e;
@@ -249,8 +300,13 @@ class CrmOwnerAction implements StepAction {
 			.update();
 	}
 
-	private Outcome apply(Crm crm, Context context, String phone, String email, ObjectNode output)
-			throws InterruptedException {
+	/**
+	 * Finds the customer's record (the one remembered for this customer and connection first, else by searching the
+	 * CRM), sets its owner, or creates it with {@code ifMissing: create}. Holds a lock on the customer and connection
+	 * until the transaction ends, so two chats of one customer never both create a record.
+	 */
+	private Outcome apply(Crm crm, Context context, PhoneMatch phone, String email, String previousOwner,
+			ObjectNode output) throws InterruptedException {
 		try {
 			String owner = Optional.ofNullable(context.config().path("ownerMap").get(email.toLowerCase(Locale.ROOT)))
 				.map(JsonNode::asString)
@@ -263,39 +319,186 @@ class CrmOwnerAction implements StepAction {
 						+ "; add the agent to the step's ownerMap", output);
 			}
 			output.put("ownerId", owner);
-			Optional<String[]> record = crm.findByPhone(phone);
-			if (record.isEmpty()) {
+			String connectionId = context.config().path("connectionId").asString();
+			jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(:key, 0))")
+				.param("key", "crm:" + connectionId + ":" + phone.e164())
+				.query(Integer.class)
+				.single();
+			Lookup lookup = new Lookup(phone, variable(context, "customerEmailVariable"),
+					or(context.config().path("matchProperty").asString(null), null),
+					context.config().hasNonNull("matchProperty") ? matchValue(context, phone) : null);
+			Candidate record = find(crm, connectionId, lookup, previousOwner, output);
+			if (record == null) {
 				if (context.config().path("ifMissing").asString("skip").equals("create")) {
-					String name = context.variable(context.config().path("customerNameVariable").asString());
-					String created = crm.create(phone, name, owner);
-					output.put("recordId", created);
-					output.put("action", "created");
-					return Outcome.succeeded("Created " + crm.name() + " " + crm.recordKind() + " " + created
-							+ " for " + phone + " owned by " + owner, output);
+					String name = variable(context, "customerNameVariable");
+					Candidate created = crm.create(phone.e164(), name, owner);
+					remember(connectionId, phone, created);
+					output.put("recordId", created.id()).put("recordKind", created.kind()).put("action", "created");
+					return Outcome.succeeded("Created " + crm.name() + " " + created.kind() + " " + created.id() + " for "
+							+ phone.e164() + " owned by " + owner, output);
 				}
 				output.put("action", "skipped_missing");
-				return Outcome.succeeded("No " + crm.name() + " " + crm.recordKind() + " has the phone " + phone
-						+ "; skipped (ifMissing: skip)", output);
+				return Outcome.succeeded("No " + crm.name() + " record has the phone " + phone.e164()
+						+ " in any format; skipped (ifMissing: skip)", output);
 			}
-			String id = record.get()[0];
-			output.put("recordId", id);
-			if (owner.equals(record.get()[1])) {
+			remember(connectionId, phone, record);
+			output.put("recordId", record.id()).put("recordKind", record.kind());
+			if (owner.equals(record.owner())) {
 				output.put("action", "unchanged");
-				return Outcome.succeeded(crm.name() + " " + crm.recordKind() + " " + id + " is already owned by " + owner,
-						output);
+				return Outcome.succeeded(crm.name() + " " + record.kind() + " " + record.id() + " is already owned by "
+						+ owner, output);
 			}
-			crm.setOwner(id, owner);
+			crm.setOwner(record, owner);
 			output.put("action", "updated");
-			output.put("previousOwnerId", record.get()[1]);
-			return Outcome.succeeded("Set the owner of " + crm.name() + " " + crm.recordKind() + " " + id + " to " + owner
-					+ " (" + email + ")", output);
+			output.put("previousOwnerId", record.owner());
+			return Outcome.succeeded("Set the owner of " + crm.name() + " " + record.kind() + " " + record.id() + " to "
+					+ owner + " (" + email + ")", output);
 		}
 		catch (CallFailed e) {
 			return e.outcome(output);
 		}
 	}
 
-	/** What owner sync needs of a CRM. Records are {@code [id, ownerId]}. */
+	/** What to find a customer by: the number, and when known their email and a property the user named. */
+	private record Lookup(PhoneMatch phone, String email, String property, String value) {
+	}
+
+	/**
+	 * A record a search found: its kind as the CRM's API names it, the phones as typed into it, its email, owner,
+	 * the value of the named property, and when it was last modified.
+	 */
+	record Candidate(String kind, String id, List<String> phones, String email, String owner, String property,
+			String modified) {
+	}
+
+	/**
+	 * The remembered record if it still exists; else the CRM's own searches, each candidate confirmed by number,
+	 * email or property, and of several the one the chat's previous agent owns, else the most recently modified.
+	 * The run's output shows the searches, every candidate and why one was chosen.
+	 */
+	private Candidate find(Crm crm, String connectionId, Lookup lookup, String previousOwner, ObjectNode output)
+			throws CallFailed, InterruptedException {
+		Optional<String[]> remembered = jdbc.sql("""
+				SELECT record_kind, record_id FROM crm_records WHERE connection_id = :connection AND customer_phone = :phone""")
+			.param("connection", connectionId)
+			.param("phone", lookup.phone().e164())
+			.query((rs, n) -> new String[] { rs.getString(1), rs.getString(2) })
+			.optional();
+		if (remembered.isPresent()) {
+			Optional<Candidate> known = crm.fetch(remembered.get()[0], remembered.get()[1]);
+			if (known.isPresent()) {
+				output.putObject("chosen").put("id", known.get().id()).put("kind", known.get().kind())
+					.put("why", "the record this customer was matched to before");
+				return known.get();
+			}
+			output.put("note", crm.name() + " " + remembered.get()[0] + " " + remembered.get()[1]
+					+ ", matched before, no longer exists; searched again");
+			jdbc.sql("DELETE FROM crm_records WHERE connection_id = :connection AND customer_phone = :phone")
+				.param("connection", connectionId)
+				.param("phone", lookup.phone().e164())
+				.update();
+		}
+		ArrayNode searches = output.putArray("searches");
+		Map<String, Candidate> found = new LinkedHashMap<>();
+		for (Candidate c : crm.search(lookup, searches)) {
+			found.putIfAbsent(c.kind() + "/" + c.id(), c);
+		}
+		ArrayNode shown = output.putArray("candidates");
+		List<Candidate> confirmed = new ArrayList<>();
+		for (Candidate c : found.values()) {
+			ObjectNode row = shown.addObject().put("kind", c.kind()).put("id", c.id()).put("ownerId", c.owner())
+				.put("modifiedAt", c.modified());
+			c.phones().forEach(row.putArray("phones")::add);
+			String why = confirmation(c, lookup);
+			if (why == null) {
+				row.put("rejected", "no phone is " + lookup.phone().e164()
+						+ (lookup.email() == null ? "" : ", and the email is not " + lookup.email()));
+			}
+			else {
+				row.put("matched", why);
+				confirmed.add(c);
+			}
+		}
+		if (confirmed.isEmpty()) {
+			return null;
+		}
+		Candidate chosen = confirmed.stream().filter(c -> previousOwner != null && previousOwner.equals(c.owner()))
+			.findFirst()
+			.orElse(null);
+		String why;
+		if (chosen != null) {
+			why = confirmed.size() == 1 ? "the only match" : "of " + confirmed.size()
+					+ " matches, the one owned by the chat's previous agent";
+		}
+		else {
+			chosen = confirmed.stream().max(Comparator.comparing((Candidate c) -> instant(c.modified()))).orElseThrow();
+			why = confirmed.size() == 1 ? "the only match" : "of " + confirmed.size() + " matches, the most recently modified";
+		}
+		output.putObject("chosen").put("id", chosen.id()).put("kind", chosen.kind()).put("why", why);
+		return chosen;
+	}
+
+	/** Why a candidate is the customer (its phone as typed is the number, its email, the property), or null. */
+	private static String confirmation(Candidate c, Lookup lookup) {
+		for (String typed : c.phones()) {
+			if (lookup.phone().matches(typed)) {
+				return "phone '" + typed + "' is " + lookup.phone().e164();
+			}
+		}
+		if (lookup.email() != null && c.email() != null && lookup.email().strip().equalsIgnoreCase(c.email().strip())) {
+			return "email " + c.email();
+		}
+		if (lookup.property() != null && lookup.value() != null && lookup.value().equals(c.property())) {
+			return lookup.property() + " is " + lookup.value();
+		}
+		return null;
+	}
+
+	private void remember(String connectionId, PhoneMatch phone, Candidate record) {
+		jdbc.sql("""
+				INSERT INTO crm_records (connection_id, customer_phone, record_kind, record_id, updated_at)
+				VALUES (:connection, :phone, :kind, :id, :now)
+				ON CONFLICT (connection_id, customer_phone)
+				DO UPDATE SET record_kind = excluded.record_kind, record_id = excluded.record_id, updated_at = excluded.updated_at""")
+			.param("connection", connectionId)
+			.param("phone", phone.e164())
+			.param("kind", record.kind())
+			.param("id", record.id())
+			.param("now", SqlValues.timestamp(Timestamps.now(clock)))
+			.update();
+	}
+
+	private static String variable(Context context, String setting) {
+		String name = context.config().path(setting).asString(null);
+		String value = name == null ? null : context.variable(name);
+		return value == null || value.isBlank() ? null : value.strip();
+	}
+
+	/** The value of the named property to match: the step's variable, else the customer's WhatsApp id. */
+	private static String matchValue(Context context, PhoneMatch phone) {
+		return Optional.ofNullable(variable(context, "matchValueVariable")).orElse(phone.internationalDigits());
+	}
+
+	/** When a CRM says a record was modified: ISO 8601 with an offset ({@code Z}, {@code +05:30} or {@code +0000}). */
+	static Instant instant(String text) {
+		if (text == null || text.isBlank()) {
+			return Instant.MIN;
+		}
+		try {
+			return OffsetDateTime.parse(text, CRM_TIMES).toInstant();
+		}
+		catch (DateTimeParseException e) {
+			return Instant.MIN;
+		}
+	}
+
+	private static final DateTimeFormatter CRM_TIMES = new DateTimeFormatterBuilder()
+		.append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+		.optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+		.optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+		.toFormatter(Locale.ROOT);
+
+	/** What owner sync needs of a CRM. */
 	private abstract class Crm {
 
 		final ConnectionService.Resolved connection;
@@ -308,24 +511,34 @@ class CrmOwnerAction implements StepAction {
 
 		abstract String name();
 
-		abstract String recordKind();
+		abstract String authorization();
 
 		abstract Optional<String> ownerFor(String email) throws CallFailed, InterruptedException;
 
-		abstract Optional<String[]> findByPhone(String phone) throws CallFailed, InterruptedException;
+		/** Every record the CRM's searches for the lookup return, unconfirmed; each search described in {@code searches}. */
+		abstract List<Candidate> search(Lookup lookup, ArrayNode searches) throws CallFailed, InterruptedException;
 
-		abstract void setOwner(String recordId, String ownerId) throws CallFailed, InterruptedException;
+		/** The record of this kind and id, or empty when it no longer exists. */
+		abstract Optional<Candidate> fetch(String kind, String id) throws CallFailed, InterruptedException;
 
-		abstract String create(String phone, String name, String ownerId) throws CallFailed, InterruptedException;
+		abstract void setOwner(Candidate record, String ownerId) throws CallFailed, InterruptedException;
 
-		abstract String authorization();
+		abstract Candidate create(String phone, String name, String ownerId) throws CallFailed, InterruptedException;
 
 		/** Sends a call (with the run's retries), logs its tries, and answers its body as JSON when it succeeded. */
 		JsonNode call(String what, Request.Builder request) throws CallFailed, InterruptedException {
+			return call(what, request, false);
+		}
+
+		/** As {@link #call(String, Request.Builder)}; with {@code missingIsNull}, a 404 or 204 answers null. */
+		JsonNode call(String what, Request.Builder request, boolean missingIsNull) throws CallFailed, InterruptedException {
 			request.header("Authorization", authorization()).header("Accept", "application/json");
 			try {
 				OutboundHttp.Exchange exchange = http.call(request.build());
 				Steps.logTries(output, exchange.tries(), json);
+				if (missingIsNull && (exchange.status() == 404 || exchange.status() == 204)) {
+					return null;
+				}
 				if (!exchange.ok()) {
 					String excerpt = exchange.body().length() > 300 ? exchange.body().substring(0, 300) + "…" : exchange.body();
 					throw CallFailed.of(name() + " " + what + " answered " + exchange.status() + " after "
@@ -354,9 +567,28 @@ class CrmOwnerAction implements StepAction {
 			}
 			return url;
 		}
+
+		static List<String> texts(JsonNode record, String... fields) {
+			List<String> values = new ArrayList<>();
+			for (String field : fields) {
+				String value = record.path(field).asString(null);
+				if (value != null && !value.isBlank()) {
+					values.add(value);
+				}
+			}
+			return values;
+		}
 	}
 
+	/**
+	 * HubSpot contacts, searched on the calculated properties HubSpot keeps for this: digits only, national
+	 * ({@code hs_searchable_calculated_phone_number}, {@code …_mobile_number}) and with the country code
+	 * ({@code …_international_phone_number}, {@code …_international_mobile_number}); email and a named property in a
+	 * second search. Five filter groups at most per search (HubSpot's limit), newest first.
+	 */
 	private final class HubSpot extends Crm {
+
+		private static final String CONTACT = "contact";
 
 		private final String base;
 
@@ -368,11 +600,6 @@ class CrmOwnerAction implements StepAction {
 		@Override
 		String name() {
 			return "HubSpot";
-		}
-
-		@Override
-		String recordKind() {
-			return "contact";
 		}
 
 		@Override
@@ -390,33 +617,85 @@ class CrmOwnerAction implements StepAction {
 			return first.isMissingNode() ? Optional.empty() : Optional.of(first.path("id").asString());
 		}
 
+		private List<String> properties(Lookup lookup) {
+			List<String> names = new ArrayList<>(List.of("hubspot_owner_id", "phone", "mobilephone", "email",
+					"lastmodifieddate"));
+			if (lookup.property() != null) {
+				names.add(lookup.property());
+			}
+			return names;
+		}
+
 		@Override
-		Optional<String[]> findByPhone(String phone) throws CallFailed, InterruptedException {
+		List<Candidate> search(Lookup lookup, ArrayNode searches) throws CallFailed, InterruptedException {
+			List<String[]> phoneFilters = List.of(
+					new String[] { "hs_searchable_calculated_phone_number", lookup.phone().nationalDigits() },
+					new String[] { "hs_searchable_calculated_mobile_number", lookup.phone().nationalDigits() },
+					new String[] { "hs_searchable_calculated_international_phone_number", lookup.phone().internationalDigits() },
+					new String[] { "hs_searchable_calculated_international_mobile_number", lookup.phone().internationalDigits() });
+			List<Candidate> found = new ArrayList<>(search(lookup, phoneFilters, searches));
+			List<String[]> identity = new ArrayList<>();
+			if (lookup.email() != null) {
+				identity.add(new String[] { "email", lookup.email() });
+			}
+			if (lookup.property() != null && lookup.value() != null) {
+				identity.add(new String[] { lookup.property(), lookup.value() });
+			}
+			if (!identity.isEmpty()) {
+				found.addAll(search(lookup, identity, searches));
+			}
+			return found;
+		}
+
+		private List<Candidate> search(Lookup lookup, List<String[]> filters, ArrayNode searches)
+				throws CallFailed, InterruptedException {
 			ObjectNode search = json.createObjectNode();
 			ArrayNode groups = search.putArray("filterGroups");
-			for (String property : new String[] { "phone", "mobilephone" }) {
-				groups.addObject().putArray("filters").addObject().put("propertyName", property).put("operator", "EQ")
-					.put("value", phone);
+			for (String[] filter : filters) {
+				groups.addObject().putArray("filters").addObject().put("propertyName", filter[0]).put("operator", "EQ")
+					.put("value", filter[1]);
 			}
-			search.putArray("properties").add("hubspot_owner_id").add("phone").add("mobilephone");
-			search.put("limit", 1);
-			JsonNode found = call("contact search",
+			properties(lookup).forEach(search.putArray("properties")::add);
+			search.putArray("sorts").addObject().put("propertyName", "lastmodifieddate").put("direction", "DESCENDING");
+			search.put("limit", 10);
+			searches.add("POST /crm/v3/objects/contacts/search " + search);
+			JsonNode answer = call("contact search",
 					new Request.Builder().url(url(base, "/crm/v3/objects/contacts/search")).post(body(search)));
-			JsonNode first = found.path("results").path(0);
-			return first.isMissingNode() ? Optional.empty()
-					: Optional.of(new String[] { first.path("id").asString(),
-							first.path("properties").path("hubspot_owner_id").asString(null) });
+			List<Candidate> found = new ArrayList<>();
+			for (JsonNode contact : answer.path("results")) {
+				found.add(candidate(contact, lookup.property()));
+			}
+			return found;
+		}
+
+		private Candidate candidate(JsonNode contact, String property) {
+			JsonNode p = contact.path("properties");
+			return new Candidate(CONTACT, contact.path("id").asString(), texts(p, "phone", "mobilephone"),
+					p.path("email").asString(null), p.path("hubspot_owner_id").asString(null),
+					property == null ? null : p.path(property).asString(null), p.path("lastmodifieddate").asString(null));
 		}
 
 		@Override
-		void setOwner(String recordId, String ownerId) throws CallFailed, InterruptedException {
+		Optional<Candidate> fetch(String kind, String id) throws CallFailed, InterruptedException {
+			JsonNode contact = call("contact read", new Request.Builder().url(url(base, "/crm/v3/objects/contacts/").newBuilder()
+				.addPathSegment(id)
+				.addQueryParameter("properties", "hubspot_owner_id,phone,mobilephone,email,lastmodifieddate")
+				.build()), true);
+			return contact == null || contact.path("archived").asBoolean(false) ? Optional.empty()
+					: Optional.of(candidate(contact, null));
+		}
+
+		@Override
+		void setOwner(Candidate record, String ownerId) throws CallFailed, InterruptedException {
 			ObjectNode patch = json.createObjectNode();
 			patch.putObject("properties").put("hubspot_owner_id", ownerId);
-			call("contact update", new Request.Builder().url(url(base, "/crm/v3/objects/contacts/" + recordId)).patch(body(patch)));
+			call("contact update", new Request.Builder()
+				.url(url(base, "/crm/v3/objects/contacts/").newBuilder().addPathSegment(record.id()).build())
+				.patch(body(patch)));
 		}
 
 		@Override
-		String create(String phone, String name, String ownerId) throws CallFailed, InterruptedException {
+		Candidate create(String phone, String name, String ownerId) throws CallFailed, InterruptedException {
 			ObjectNode contact = json.createObjectNode();
 			ObjectNode props = contact.putObject("properties");
 			props.put("phone", phone);
@@ -424,13 +703,20 @@ class CrmOwnerAction implements StepAction {
 				props.put("firstname", name);
 			}
 			props.put("hubspot_owner_id", ownerId);
-			return call("contact creation", new Request.Builder().url(url(base, "/crm/v3/objects/contacts")).post(body(contact)))
+			String id = call("contact creation", new Request.Builder().url(url(base, "/crm/v3/objects/contacts")).post(body(contact)))
 				.path("id")
 				.asString();
+			return new Candidate(CONTACT, id, List.of(phone), null, ownerId, null, null);
 		}
 	}
 
+	/**
+	 * Zoho CRM Leads and Contacts, searched with Zoho's phone search (every phone field, formatting ignored), then
+	 * by email and a named field ({@code criteria=(field:equals:value)}, with Zoho's escapes).
+	 */
 	private final class Zoho extends Crm {
+
+		private static final List<String> MODULES = List.of("Leads", "Contacts");
 
 		private final String base;
 
@@ -442,11 +728,6 @@ class CrmOwnerAction implements StepAction {
 		@Override
 		String name() {
 			return "Zoho CRM";
-		}
-
-		@Override
-		String recordKind() {
-			return "lead";
 		}
 
 		@Override
@@ -475,31 +756,78 @@ class CrmOwnerAction implements StepAction {
 			return Optional.empty();
 		}
 
-		@Override
-		Optional<String[]> findByPhone(String phone) throws CallFailed, InterruptedException {
-			JsonNode found = call("lead search", new Request.Builder().url(url(base, "/crm/v6/Leads/search").newBuilder()
-				.addQueryParameter("phone", phone)
-				.addQueryParameter("fields", "Owner,Phone")
-				.build()));
-			JsonNode first = found.path("data").path(0);
-			return first.isMissingNode() ? Optional.empty()
-					: Optional.of(new String[] { first.path("id").asString(), first.path("Owner").path("id").asString(null) });
+		private String fields(String property) {
+			return "Owner,Phone,Mobile,Email,Modified_Time" + (property == null ? "" : "," + property);
 		}
 
 		@Override
-		void setOwner(String recordId, String ownerId) throws CallFailed, InterruptedException {
+		List<Candidate> search(Lookup lookup, ArrayNode searches) throws CallFailed, InterruptedException {
+			List<Candidate> found = new ArrayList<>();
+			for (String module : MODULES) {
+				found.addAll(search(module, "phone", lookup.phone().nationalDigits(), lookup, searches));
+				if (lookup.email() != null) {
+					found.addAll(search(module, "email", lookup.email(), lookup, searches));
+				}
+				if (lookup.property() != null && lookup.value() != null) {
+					found.addAll(search(module, "criteria", "(" + lookup.property() + ":equals:" + criteria(lookup.value()) + ")",
+							lookup, searches));
+				}
+			}
+			return found;
+		}
+
+		private List<Candidate> search(String module, String parameter, String value, Lookup lookup, ArrayNode searches)
+				throws CallFailed, InterruptedException {
+			HttpUrl url = url(base, "/crm/v6/" + module + "/search").newBuilder()
+				.addQueryParameter(parameter, value)
+				.addQueryParameter("fields", fields(lookup.property()))
+				.build();
+			searches.add("GET " + url.encodedPath() + "?" + url.query());
+			JsonNode answer = call(module + " search", new Request.Builder().url(url));
+			List<Candidate> found = new ArrayList<>();
+			for (JsonNode record : answer.path("data")) {
+				found.add(candidate(module, record, lookup.property()));
+			}
+			return found;
+		}
+
+		private Candidate candidate(String module, JsonNode record, String property) {
+			return new Candidate(module, record.path("id").asString(), texts(record, "Phone", "Mobile"),
+					record.path("Email").asString(null), record.path("Owner").path("id").asString(null),
+					property == null ? null : record.path(property).asString(null), record.path("Modified_Time").asString(null));
+		}
+
+		/** A value in Zoho's search criteria: parentheses and commas escaped with a backslash. */
+		static String criteria(String value) {
+			return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace(",", "\\,");
+		}
+
+		@Override
+		Optional<Candidate> fetch(String kind, String id) throws CallFailed, InterruptedException {
+			JsonNode answer = call(kind + " read", new Request.Builder().url(url(base, "/crm/v6/" + kind + "/").newBuilder()
+				.addPathSegment(id)
+				.addQueryParameter("fields", fields(null))
+				.build()), true);
+			JsonNode record = answer == null ? null : answer.path("data").path(0);
+			return record == null || record.isMissingNode() ? Optional.empty() : Optional.of(candidate(kind, record, null));
+		}
+
+		@Override
+		void setOwner(Candidate record, String ownerId) throws CallFailed, InterruptedException {
 			ObjectNode update = json.createObjectNode();
 			update.putArray("data").addObject().putObject("Owner").put("id", ownerId);
-			JsonNode answer = call("lead update", new Request.Builder().url(url(base, "/crm/v6/Leads/" + recordId)).put(body(update)));
+			JsonNode answer = call(record.kind() + " update", new Request.Builder()
+				.url(url(base, "/crm/v6/" + record.kind() + "/").newBuilder().addPathSegment(record.id()).build())
+				.put(body(update)));
 			String code = answer.path("data").path(0).path("code").asString("");
 			if (!code.equals("SUCCESS")) {
-				throw new CallFailed("Zoho CRM lead update answered " + code + ": "
+				throw new CallFailed("Zoho CRM " + record.kind() + " update answered " + code + ": "
 						+ answer.path("data").path(0).path("message").asString(""));
 			}
 		}
 
 		@Override
-		String create(String phone, String name, String ownerId) throws CallFailed, InterruptedException {
+		Candidate create(String phone, String name, String ownerId) throws CallFailed, InterruptedException {
 			ObjectNode lead = json.createObjectNode();
 			ObjectNode record = lead.putArray("data").addObject();
 			record.put("Last_Name", name != null ? name : phone);
@@ -511,11 +839,18 @@ class CrmOwnerAction implements StepAction {
 				throw new CallFailed("Zoho CRM lead creation answered " + result.path("code").asString("") + ": "
 						+ result.path("message").asString(""));
 			}
-			return result.path("details").path("id").asString();
+			return new Candidate("Leads", result.path("details").path("id").asString(), List.of(phone), null, ownerId, null,
+					null);
 		}
 	}
 
+	/**
+	 * Salesforce Leads (not converted) and Contacts, found with SOSL in phone fields, which ignores formatting; by
+	 * email with SOSL in email fields; by a named field with SOQL.
+	 */
 	private final class Salesforce extends Crm {
+
+		private static final String FIELDS = "Id, OwnerId, Phone, MobilePhone, Email, LastModifiedDate";
 
 		private final String base;
 
@@ -527,11 +862,6 @@ class CrmOwnerAction implements StepAction {
 		@Override
 		String name() {
 			return "Salesforce";
-		}
-
-		@Override
-		String recordKind() {
-			return "lead";
 		}
 
 		@Override
@@ -552,37 +882,95 @@ class CrmOwnerAction implements StepAction {
 		}
 
 		@Override
-		Optional<String[]> findByPhone(String phone) throws CallFailed, InterruptedException {
-			String p = soql(phone);
-			JsonNode leads = query("lead lookup", "SELECT Id, OwnerId FROM Lead WHERE (Phone = '" + p + "' OR MobilePhone = '"
-					+ p + "') AND IsConverted = false ORDER BY CreatedDate LIMIT 1");
-			JsonNode first = leads.path("records").path(0);
-			return first.isMissingNode() ? Optional.empty()
-					: Optional.of(new String[] { first.path("Id").asString(), first.path("OwnerId").asString(null) });
+		List<Candidate> search(Lookup lookup, ArrayNode searches) throws CallFailed, InterruptedException {
+			List<Candidate> found = new ArrayList<>(sosl(lookup.phone().nationalDigits(), "PHONE", lookup, searches));
+			if (lookup.email() != null) {
+				found.addAll(sosl(lookup.email(), "EMAIL", lookup, searches));
+			}
+			if (lookup.property() != null && lookup.value() != null) {
+				for (String object : List.of("Lead", "Contact")) {
+					String soql = "SELECT " + FIELDS + ", " + lookup.property() + " FROM " + object + " WHERE "
+							+ lookup.property() + " = '" + soql(lookup.value()) + "'"
+							+ (object.equals("Lead") ? " AND IsConverted = false" : "") + " ORDER BY LastModifiedDate DESC LIMIT 10";
+					searches.add("GET /query q=" + soql);
+					for (JsonNode record : query(object + " lookup", soql).path("records")) {
+						found.add(candidate(record, lookup.property()));
+					}
+				}
+			}
+			return found;
+		}
+
+		private List<Candidate> sosl(String term, String fields, Lookup lookup, ArrayNode searches)
+				throws CallFailed, InterruptedException {
+			String returning = FIELDS + (lookup.property() == null ? "" : ", " + lookup.property());
+			String sosl = "FIND {" + sosl(term) + "} IN " + fields + " FIELDS RETURNING Lead(" + returning
+					+ " WHERE IsConverted = false ORDER BY LastModifiedDate DESC LIMIT 10), Contact(" + returning
+					+ " ORDER BY LastModifiedDate DESC LIMIT 10)";
+			searches.add("GET /search q=" + sosl);
+			JsonNode answer = call("search", new Request.Builder().url(url(base, "/search").newBuilder()
+				.addQueryParameter("q", sosl)
+				.build()));
+			List<Candidate> found = new ArrayList<>();
+			for (JsonNode record : answer.path("searchRecords")) {
+				found.add(candidate(record, lookup.property()));
+			}
+			return found;
+		}
+
+		private Candidate candidate(JsonNode record, String property) {
+			return new Candidate(record.path("attributes").path("type").asString("Lead"), record.path("Id").asString(),
+					texts(record, "Phone", "MobilePhone"), record.path("Email").asString(null),
+					record.path("OwnerId").asString(null), property == null ? null : record.path(property).asString(null),
+					record.path("LastModifiedDate").asString(null));
 		}
 
 		@Override
-		void setOwner(String recordId, String ownerId) throws CallFailed, InterruptedException {
+		Optional<Candidate> fetch(String kind, String id) throws CallFailed, InterruptedException {
+			JsonNode record = call(kind + " read", new Request.Builder().url(url(base, "/sobjects/" + kind + "/").newBuilder()
+				.addPathSegment(id)
+				.addQueryParameter("fields", FIELDS.replace(" ", ""))
+				.build()), true);
+			return record == null ? Optional.empty() : Optional.of(candidate(record, null));
+		}
+
+		@Override
+		void setOwner(Candidate record, String ownerId) throws CallFailed, InterruptedException {
 			ObjectNode patch = json.createObjectNode().put("OwnerId", ownerId);
-			call("lead update", new Request.Builder().url(url(base, "/sobjects/Lead/" + recordId)).patch(body(patch)));
+			call(record.kind() + " update", new Request.Builder()
+				.url(url(base, "/sobjects/" + record.kind() + "/").newBuilder().addPathSegment(record.id()).build())
+				.patch(body(patch)));
 		}
 
 		@Override
-		String create(String phone, String name, String ownerId) throws CallFailed, InterruptedException {
+		Candidate create(String phone, String name, String ownerId) throws CallFailed, InterruptedException {
 			ObjectNode lead = json.createObjectNode()
 				.put("LastName", name != null ? name : phone)
 				.put("Company", "WhatsApp")
 				.put("Phone", phone)
 				.put("LeadSource", "WhatsApp")
 				.put("OwnerId", ownerId);
-			return call("lead creation", new Request.Builder().url(url(base, "/sobjects/Lead")).post(body(lead)))
+			String id = call("lead creation", new Request.Builder().url(url(base, "/sobjects/Lead")).post(body(lead)))
 				.path("id")
 				.asString();
+			return new Candidate("Lead", id, List.of(phone), null, ownerId, null, null);
 		}
 
 		/** Escapes a value for a SOQL string literal. */
 		private static String soql(String value) {
 			return value.replace("\\", "\\\\").replace("'", "\\'");
+		}
+
+		/** Escapes a SOSL search term: a backslash before each of SOSL's reserved characters. */
+		static String sosl(String term) {
+			StringBuilder out = new StringBuilder();
+			for (char c : term.toCharArray()) {
+				if ("?&|!{}[]()^~*:\\\"'+-".indexOf(c) >= 0) {
+					out.append('\\');
+				}
+				out.append(c);
+			}
+			return out.toString();
 		}
 	}
 
