@@ -52,12 +52,15 @@ class ConnectorsIT {
 
 	MockWebServer server;
 
+	CrmBots bots;
+
 	@BeforeEach
 	void setUp() throws Exception {
 		ws = fixtures.workspace();
 		api = ws.api();
 		server = new MockWebServer();
 		server.start();
+		bots = new CrmBots(ws, api, server, customers, chats);
 	}
 
 	@AfterEach
@@ -255,42 +258,26 @@ class ConnectorsIT {
 	}
 
 	FakeCrm crm(FakeCrm.Kind kind, String token) {
-		FakeCrm crm = new FakeCrm(kind, token);
-		crm.users.put("john@company.com", "101");
-		crm.users.put("anita@company.com", "102");
-		server.setDispatcher(crm);
-		return crm;
+		return bots.crm(kind, token);
 	}
 
 	String connection(String json) {
-		Api.Response created = api.post("/api/v1/connections", json);
-		assertThat(created.status()).as(created.body()).isEqualTo(201);
-		return created.json().get("id").asString();
+		return bots.connection(json);
 	}
 
 	String template(String connection, String ifMissing) {
-		Api.Response created = api.post("/api/v1/templates/crm-owner-sync", """
-				{"connectionId": "%s", "ifMissing": "%s"}""".formatted(connection, ifMissing));
-		assertThat(created.status()).as(created.body()).isEqualTo(201);
-		assertThat(created.json().at("/webhook/endpoint/ordering").asString()).isEqualTo("per_chat");
-		assertThat(created.json().at("/bot/trigger/auth/type").asString()).isEqualTo("standard_webhooks");
-		return created.json().at("/bot/id").asString();
+		return bots.template(connection, ifMissing);
 	}
 
 	String newChat(String phone) {
-		var customer = customers.create(ws.id(), "Customer " + phone, phone);
-		return chats.open(ws.id(), ws.support().id(), customer.id()).id().value();
+		return bots.newChat(phone);
 	}
 
 	void assign(String chat, MemberId member) {
-		Api.Response response = api.post("/api/v1/chats/" + chat + "/assignment", "{\"memberId\": \"" + member + "\"}");
-		assertThat(response.status()).as(response.body()).isEqualTo(200);
+		bots.assign(chat, member);
 	}
 
 	JsonNode lastRun(String bot, int runs) {
-		return Await.value(runs + " finished runs of " + bot, () -> api.get("/api/v1/bots/" + bot + "/runs").json(),
-				page -> page.get("data").size() >= runs && page.get("data").valueStream()
-					.allMatch(r -> r.get("status").asString().equals("succeeded") || r.get("status").asString().equals("failed")))
-			.at("/data/0");
+		return bots.lastRun(bot, runs);
 	}
 }

@@ -63,12 +63,15 @@ class CrmPhoneMatchingIT {
 
 	MockWebServer server;
 
+	CrmBots bots;
+
 	@BeforeEach
 	void setUp() throws Exception {
 		ws = fixtures.workspace();
 		api = ws.api();
 		server = new MockWebServer();
 		server.start();
+		bots = new CrmBots(ws, api, server, customers, chats);
 	}
 
 	@AfterEach
@@ -225,16 +228,11 @@ class CrmPhoneMatchingIT {
 	}
 
 	FakeCrm crm(FakeCrm.Kind kind) {
-		String token = switch (kind) {
+		return bots.crm(kind, switch (kind) {
 			case HUBSPOT -> "pat-na1-77777777";
 			case ZOHO -> "1000.zoho.777777";
 			case SALESFORCE -> "00D5g000004ABCD!AQ7";
-		};
-		FakeCrm crm = new FakeCrm(kind, token);
-		crm.users.put("john@company.com", "101");
-		crm.users.put("anita@company.com", "102");
-		server.setDispatcher(crm);
-		return crm;
+		});
 	}
 
 	String connection(FakeCrm.Kind kind) {
@@ -247,33 +245,22 @@ class CrmPhoneMatchingIT {
 					{"type": "salesforce", "name": "Salesforce", "settings": {"instanceUrl": "%s"},
 					 "secrets": {"token": "00D5g000004ABCD!AQ7"}}""";
 		};
-		Api.Response created = api.post("/api/v1/connections", json.formatted(server.url("/").toString().replaceAll("/$", "")));
-		assertThat(created.status()).as(created.body()).isEqualTo(201);
-		return created.json().get("id").asString();
+		return bots.connection(json.formatted(server.url("/").toString().replaceAll("/$", "")));
 	}
 
 	String template(String connection, String ifMissing) {
-		Api.Response created = api.post("/api/v1/templates/crm-owner-sync", """
-				{"connectionId": "%s", "ifMissing": "%s"}""".formatted(connection, ifMissing));
-		assertThat(created.status()).as(created.body()).isEqualTo(201);
-		return created.json().at("/bot/id").asString();
+		return bots.template(connection, ifMissing);
 	}
 
 	String newChat(String phone) {
-		var customer = customers.create(ws.id(), "Customer " + phone, phone);
-		return chats.open(ws.id(), ws.support().id(), customer.id()).id().value();
+		return bots.newChat(phone);
 	}
 
 	void assign(String chat, MemberId member) {
-		Api.Response response = api.post("/api/v1/chats/" + chat + "/assignment", "{\"memberId\": \"" + member + "\"}");
-		assertThat(response.status()).as(response.body()).isEqualTo(200);
+		bots.assign(chat, member);
 	}
 
-	/** The bot's runs, newest first, once at least {@code count} have finished. */
 	List<JsonNode> runs(String bot, int count) {
-		JsonNode page = Await.value(count + " finished runs of " + bot, () -> api.get("/api/v1/bots/" + bot + "/runs?limit=50").json(),
-				p -> p.get("data").size() >= count && p.get("data").valueStream()
-					.allMatch(r -> r.get("status").asString().equals("succeeded") || r.get("status").asString().equals("failed")));
-		return page.get("data").valueStream().toList();
+		return bots.runs(bot, count);
 	}
 }
