@@ -168,16 +168,16 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 			variablesDocument = json.createObjectNode();
 			variablesDocument.set("values", json.valueToTree(variables));
 			variablesDocument.set("problems", json.valueToTree(mapped.problems()));
-			if (!runs.saveProgress(run.id(), node, variablesDocument.toString(), run.steps())) {
-				return;
-			}
+			// The variables are saved with the first step's progress or the finish, not on their own: mapping is a
+			// pure function of the stored input, so a run resumed before they were saved maps again.
 			if (mapped.failed()) {
 				String why = mapped.problems()
 					.stream()
 					.filter(Mapping.Problem::fatal)
 					.map(p -> "required variable " + p.variable() + ": " + p.message())
 					.collect(Collectors.joining("; "));
-				runs.finish(run.id(), node, Run.Status.FAILED, "Mapping failed: " + why, Timestamps.now(clock));
+				runs.finish(run.id(), node, Run.Status.FAILED, "Mapping failed: " + why, Timestamps.now(clock),
+						variablesDocument.toString(), run.steps());
 				return;
 			}
 		}
@@ -193,7 +193,9 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 		done.forEach(s -> outputs.put(s.stepId(), s.output()));
 		List<Step> steps = json.readValue(definition.steps(), new TypeReference<List<Step>>() {
 		});
+		boolean finished = false;
 		for (int i = 0; i < steps.size(); i++) {
+			boolean last = i == steps.size() - 1;
 			Step step = steps.get(i);
 			if (done.stream().anyMatch(s -> s.stepId().equals(step.id()) && !s.status().equals("failed"))) {
 				continue;
@@ -201,11 +203,9 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 			Instant started = Timestamps.now(clock);
 			long startedNanos = System.nanoTime();
 			if (step.condition() != null && !Conditions.holds(step.condition(), variables)) {
+				// A condition is a pure function of the variables: a skip is saved with the next progress or the finish.
 				done.add(new Run.StepLog(step.id(), step.type(), step.name(), "skipped",
 						"Skipped: " + Conditions.describe(step.condition()) + " does not hold", null, started, 0));
-				if (!runs.saveProgress(run.id(), node, variablesText, json.writeValueAsString(done))) {
-					return;
-				}
 				continue;
 			}
 			StepAction action = actions.get(step.type());
@@ -227,11 +227,17 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 							status.setRollbackOnly();
 							return result;
 						}
-						if (!runs.saveProgress(run.id(), node, variablesText, json.writeValueAsString(withThis))) {
+						// The last step's transaction also finishes the run: one commit for both.
+						boolean saved = last
+								? runs.finish(run.id(), node, Run.Status.SUCCEEDED, null, Timestamps.now(clock), variablesText,
+										json.writeValueAsString(withThis))
+								: runs.saveProgress(run.id(), node, variablesText, json.writeValueAsString(withThis));
+						if (!saved) {
 							throw new LeaseLost();
 						}
 						return result;
 					});
+					finished = last && outcome.succeeded();
 				}
 				else {
 					outcome = runQuietly(action, context);
@@ -245,7 +251,9 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 			}
 			done.add(log(step, outcome, started, startedNanos));
 			outputs.put(step.id(), outcome.output());
-			if (!outcome.succeeded() || action == null || !action.transactional()) {
+			// A step done outside a transaction is saved before the next one starts, so a resumed run does not do it
+			// again; the last one is saved by the finish below.
+			if (!outcome.succeeded() || action == null || (!action.transactional() && !last)) {
 				if (!runs.saveProgress(run.id(), node, variablesText, json.writeValueAsString(done))) {
 					return;
 				}
@@ -264,7 +272,10 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 				return;
 			}
 		}
-		runs.finish(run.id(), node, Run.Status.SUCCEEDED, null, Timestamps.now(clock));
+		if (!finished) {
+			runs.finish(run.id(), node, Run.Status.SUCCEEDED, null, Timestamps.now(clock), variablesText,
+					json.writeValueAsString(done));
+		}
 	}
 
 	/** The schedule's delay for this wait, ±20%, and never less than what the other side asked for. */

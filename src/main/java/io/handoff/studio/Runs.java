@@ -98,6 +98,26 @@ class Runs {
 			.update() == 1;
 	}
 
+	/**
+	 * Finishes a run and saves its variables and step log in the same statement (one commit where a step's progress
+	 * and the finish used to be two); false when this node no longer holds it.
+	 */
+	boolean finish(RunId id, String node, Run.Status status, String error, Instant now, String variables, String steps) {
+		return jdbc.sql("""
+				UPDATE bot_runs SET status = :status, error = :error, finished_at = :now, lease_owner = NULL,
+				    lease_expires_at = NULL, variables = :variables, steps = :steps
+				WHERE id = :id AND status = 'running' AND lease_owner = :node
+				""")
+			.param("id", id.value())
+			.param("node", node)
+			.param("status", Bots.db(status))
+			.param("error", error)
+			.param("now", SqlValues.timestamp(now))
+			.param("variables", variables)
+			.param("steps", steps)
+			.update() == 1;
+	}
+
 	boolean finish(RunId id, String node, Run.Status status, String error, Instant now) {
 		return jdbc.sql("""
 				UPDATE bot_runs SET status = :status, error = :error, finished_at = :now, lease_owner = NULL,

@@ -39,6 +39,9 @@ import io.handoff.support.NodeProcess;
  */
 public final class StudioBenchmark {
 
+	/** {@code -Dbench.flow=http}: mapping and the HTTP Request only (the flow compared with n8n); else Assign Agent too. */
+	private static final boolean ASSIGN = !"http".equals(System.getProperty("bench.flow"));
+
 	private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
 	public static void main(String[] args) throws Exception {
@@ -76,12 +79,15 @@ public final class StudioBenchmark {
 					 {"name": "customerNumber", "path": "/body/data/customerPhone", "transforms": ["e164"]},
 					 {"name": "agentEmail", "path": "/body/data/assignedUserEmail", "transforms": ["lowercase"]},
 					 {"name": "businessNumber", "path": "/body/data/wabaNumber"}]""");
-			Api.Response steps = api.put("/api/v1/bots/" + botId + "/steps", """
-					[{"type": "assign_agent", "config": {"strategy": "round_robin", "skipIfAssigned": false,
-					  "pool": ["%s", "%s", "%s"]}},
-					 {"type": "http_request", "config": {"method": "POST", "url": "http://127.0.0.1:%d/fast/studio",
-					  "body": "{\\"data\\": {\\"chatId\\": \\"{{chatId}}\\", \\"sequence\\": 1, \\"customer\\": \\"{{customerNumber}}\\", \\"owner\\": \\"{{agentEmail}}\\"}}"}}]"""
-				.formatted(pool.get(0), pool.get(1), pool.get(2), receiverPort));
+			String http = """
+					{"type": "http_request", "config": {"method": "POST", "url": "http://127.0.0.1:%d/fast/studio",
+					  "body": "{\\"data\\": {\\"chatId\\": \\"{{chatId}}\\", \\"sequence\\": 1, \\"customer\\": \\"{{customerNumber}}\\", \\"owner\\": \\"{{agentEmail}}\\"}}"}}"""
+				.formatted(receiverPort);
+			String assign = """
+					{"type": "assign_agent", "config": {"strategy": "round_robin", "skipIfAssigned": false,
+					  "pool": ["%s", "%s", "%s"]}}""".formatted(pool.get(0), pool.get(1), pool.get(2));
+			Api.Response steps = api.put("/api/v1/bots/" + botId + "/steps",
+					"[" + (ASSIGN ? assign + ", " : "") + http + "]");
 			if (steps.status() != 200) {
 				throw new IllegalStateException(steps.toString());
 			}
@@ -95,9 +101,9 @@ public final class StudioBenchmark {
 
 			System.out.printf("## Bot Studio benchmark%n%n");
 			System.out.printf("Machine: %d cores; database: embedded PostgreSQL 17 (fsync on, synchronous_commit on), same machine; "
-					+ "Handoff: one node. Flow: 4 mapped variables, Assign Agent round robin over 3 agents (emits chat.assigned), "
-					+ "HTTP Request with the mapped fields to a receiver in another JVM.%n%n",
-					Runtime.getRuntime().availableProcessors());
+					+ "Handoff: one node. Flow: 4 mapped variables, %sHTTP Request with the mapped fields to a receiver in another JVM.%n%n",
+					Runtime.getRuntime().availableProcessors(),
+					ASSIGN ? "Assign Agent round robin over 3 agents (emits chat.assigned), " : "");
 			offer(hook, chats, rate, Duration.ofSeconds(15));
 			truncate(jdbcUrl);
 			Result result = offer(hook, chats, rate, Duration.ofSeconds(seconds));

@@ -41,7 +41,13 @@ public final class NodeProcess implements AutoCloseable {
 			Files.createDirectories(workDir);
 			Path log = workDir.resolve(name + ".log");
 			List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.handoff.HandoffApplication",
+					"-Xmx512m"));
+			// A benchmark may profile the node: -Dhandoff.node.jvm-options="-XX:StartFlightRecording=…".
+			String options = System.getProperty("handoff.node.jvm-options", "").strip();
+			if (!options.isEmpty()) {
+				command.addAll(List.of(options.split("\\s+")));
+			}
+			command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.handoff.HandoffApplication",
 					"--spring.datasource.url=" + jdbcUrl, "--server.port=" + port,
 					"--handoff.data-dir=" + workDir.resolve(name + "-data"),
 					"--handoff.secrets.key=dGVzdC1rZXktZm9yLWhhbmRvZmYtdGVzdHMtMzJieXQ=",
