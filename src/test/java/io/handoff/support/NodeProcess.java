@@ -60,6 +60,8 @@ public final class NodeProcess implements AutoCloseable {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 			builder.environment().putAll(environment);
 			Process process = builder.start();
+			// A benchmark stopped by a signal (a timeout) takes its node with it instead of leaving it loading the machine.
+			Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(process::destroyForcibly));
 			NodeProcess node = new NodeProcess(name, process, log, port);
 			node.awaitLog("Handoff is running at", Duration.ofSeconds(90));
 			return node;
