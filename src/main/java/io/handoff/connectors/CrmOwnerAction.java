@@ -324,9 +324,9 @@ class CrmOwnerAction implements StepAction {
 				.param("key", "crm:" + connectionId + ":" + phone.e164())
 				.query(Integer.class)
 				.single();
-			Lookup lookup = new Lookup(phone, variable(context, "customerEmailVariable"),
-					or(context.config().path("matchProperty").asString(null), null),
-					context.config().hasNonNull("matchProperty") ? matchValue(context, phone) : null);
+			String property = context.config().path("matchProperty").asString(null);
+			Lookup lookup = new Lookup(phone, variable(context, "customerEmailVariable"), property,
+					property == null ? null : matchValue(context, phone));
 			Candidate record = find(crm, connectionId, lookup, previousOwner, output);
 			if (record == null) {
 				if (context.config().path("ifMissing").asString("skip").equals("create")) {
@@ -468,8 +468,13 @@ class CrmOwnerAction implements StepAction {
 			.update();
 	}
 
+	/** Variables a step saved before these settings existed reads by their default names. */
+	private static final Map<String, String> DEFAULT_VARIABLES = Map.of("businessNumberVariable", "businessNumber",
+			"customerEmailVariable", "customerEmail");
+
+	/** The value of the variable a setting names (or its default name), or null when it is empty. */
 	private static String variable(Context context, String setting) {
-		String name = context.config().path(setting).asString(null);
+		String name = context.config().path(setting).asString(DEFAULT_VARIABLES.get(setting));
 		String value = name == null ? null : context.variable(name);
 		return value == null || value.isBlank() ? null : value.strip();
 	}
