@@ -99,13 +99,13 @@ class Runs {
 	}
 
 	/**
-	 * Finishes a run and saves its variables and step log in the same statement (one commit where a step's progress
-	 * and the finish used to be two); false when this node no longer holds it.
+	 * Finishes a run and saves its variables and step log (when given) in the same statement: one commit where a
+	 * step's progress and the finish used to be two. False when this node no longer holds it.
 	 */
 	boolean finish(RunId id, String node, Run.Status status, String error, Instant now, String variables, String steps) {
 		return jdbc.sql("""
 				UPDATE bot_runs SET status = :status, error = :error, finished_at = :now, lease_owner = NULL,
-				    lease_expires_at = NULL, variables = :variables, steps = :steps
+				    lease_expires_at = NULL, variables = coalesce(:variables, variables), steps = coalesce(:steps, steps)
 				WHERE id = :id AND status = 'running' AND lease_owner = :node
 				""")
 			.param("id", id.value())
@@ -119,17 +119,7 @@ class Runs {
 	}
 
 	boolean finish(RunId id, String node, Run.Status status, String error, Instant now) {
-		return jdbc.sql("""
-				UPDATE bot_runs SET status = :status, error = :error, finished_at = :now, lease_owner = NULL,
-				    lease_expires_at = NULL
-				WHERE id = :id AND status = 'running' AND lease_owner = :node
-				""")
-			.param("id", id.value())
-			.param("node", node)
-			.param("status", Bots.db(status))
-			.param("error", error)
-			.param("now", SqlValues.timestamp(now))
-			.update() == 1;
+		return finish(id, node, status, error, now, null, null);
 	}
 
 	/**
