@@ -154,7 +154,7 @@ public class Replies {
 		}
 		MessageService.Queued queued = messages.queueOutbound(caller.workspaceId(), chat.id(), outbound);
 		if (queued.created()) {
-			notifications.notify(Outbox.CHANNEL, "");
+			notifications.wake(Outbox.CHANNEL);
 		}
 		return queued;
 	}
@@ -174,7 +174,7 @@ public class Replies {
 		MessageService.Queued queued = messages.queueOutbound(workspace, chat.id(), new MessageService.Outbound("text",
 				body, null, author, key, connected ? "queued" : "not_sent", connected ? null : notConnected(number)));
 		if (queued.created() && connected) {
-			notifications.notify(Outbox.CHANNEL, "");
+			notifications.wake(Outbox.CHANNEL);
 		}
 		return queued.message();
 	}

@@ -97,7 +97,7 @@ class Deliveries {
 
 	/** Wakes every dispatcher listening, when the surrounding transaction commits (never if it rolls back). */
 	void notifyDispatchers() {
-		notifications.notify(CHANNEL, "");
+		notifications.wake(CHANNEL);
 	}
 
 	/** A delivery this node holds a lease on, with what it needs to send it. */
@@ -208,7 +208,7 @@ class Deliveries {
 			.param("now", SqlValues.timestamp(now))
 			.update();
 		if (released > 0) {
-			notifications.notify(CHANNEL, "");
+			notifications.wake(CHANNEL);
 		}
 		return released;
 	}

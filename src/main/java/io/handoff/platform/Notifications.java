@@ -53,6 +53,64 @@ public class Notifications implements SmartLifecycle {
 		listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
 	}
 
+	/**
+	 * Rings a queue's doorbell: when the current transaction commits (at once outside one), this node's listeners on
+	 * {@code channel} run with an empty payload, and the other nodes' soon after through one {@code pg_notify} sent on
+	 * its own for all that rang within a few milliseconds.
+	 * <p>
+	 * A NOTIFY inside the work's own transaction would serialize its commit with every other notifying commit: at
+	 * commit PostgreSQL holds one global lock from queueing the notification until the commit record is flushed, so
+	 * hooks, runs and deliveries committing at hundreds per second would wait on each other's disk flushes. A
+	 * doorbell needs no payload and no atomicity (the pollers are the fallback), so it is rung after the commit.
+	 */
+	public void wake(String channel) {
+		if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+			org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+					new org.springframework.transaction.support.TransactionSynchronization() {
+						@Override
+						public void afterCommit() {
+							ring(channel);
+						}
+					});
+		}
+		else {
+			ring(channel);
+		}
+	}
+
+	private final java.util.Set<String> ringing = ConcurrentHashMap.newKeySet();
+	private final java.util.concurrent.locks.ReentrantLock ringer = new java.util.concurrent.locks.ReentrantLock();
+
+	private void ring(String channel) {
+		deliver(channel, "");
+		if (ringing.add(channel)) {
+			Thread.ofVirtual().name("handoff-notify").start(this::sendRung);
+		}
+	}
+
+	/** Sends one NOTIFY per channel rung since the last, a few milliseconds apart at most, outside any transaction. */
+	private void sendRung() {
+		ringer.lock();
+		try {
+			Thread.sleep(2);
+			for (String channel : List.copyOf(ringing)) {
+				ringing.remove(channel);
+				try {
+					jdbc.sql("SELECT pg_notify(:channel, '')").param("channel", channel).query().singleValue();
+				}
+				catch (RuntimeException e) {
+					log.debug("Could not tell the other nodes about {}; their pollers will find it", channel, e);
+				}
+			}
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			ringer.unlock();
+		}
+	}
+
 	/** Sends {@code payload} to the listeners of {@code channel} on every node when the current transaction commits. */
 	public void notify(String channel, String payload) {
 		jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", channel).param("payload", payload).query().singleValue();

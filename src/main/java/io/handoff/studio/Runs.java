@@ -180,7 +180,7 @@ class Runs {
 	}
 
 	void notifyRunners() {
-		notifications.notify(CHANNEL, "");
+		notifications.wake(CHANNEL);
 	}
 
 	Optional<Stored> find(WorkspaceId workspace, RunId id) {
