@@ -138,24 +138,36 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	/**
 	 * An unknown address is a problem for API clients; for a browser on a console page it is the console's own
-	 * "Not found" page (answered by the error page, as the servlet container's 404).
+	 * "Not found" page (answered by the error page, as the servlet container's 404). Addresses under the console's
+	 * static files that name no file arrive here as a missing resource, all others as a missing handler.
 	 */
 	@Override
 	protected ResponseEntity<Object> handleNoResourceFoundException(
 			org.springframework.web.servlet.resource.NoResourceFoundException e, HttpHeaders headers,
-			org.springframework.http.HttpStatusCode status, org.springframework.web.context.request.WebRequest request) {
+			HttpStatusCode status, WebRequest request) {
+		return consoleNotFound(request) ? null : super.handleNoResourceFoundException(e, headers, status, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleNoHandlerFoundException(
+			org.springframework.web.servlet.NoHandlerFoundException e, HttpHeaders headers, HttpStatusCode status,
+			WebRequest request) {
+		return consoleNotFound(request) ? null : super.handleNoHandlerFoundException(e, headers, status, request);
+	}
+
+	/** Sends the console's 404 page for a request outside the API; false for an API request. */
+	private static boolean consoleNotFound(WebRequest request) {
 		if (request instanceof org.springframework.web.context.request.ServletWebRequest servlet
 				&& servlet.getResponse() != null && !servlet.getRequest().getRequestURI().startsWith("/api/")) {
 			try {
 				servlet.getResponse().sendError(404);
-				return null;
 			}
 			catch (java.io.IOException io) {
 				// The browser went away; nothing to answer.
-				return null;
 			}
+			return true;
 		}
-		return super.handleNoResourceFoundException(e, headers, status, request);
+		return false;
 	}
 
 	@Override

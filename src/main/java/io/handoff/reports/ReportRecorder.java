@@ -169,12 +169,19 @@ class ReportRecorder {
 		// Exact to the nanosecond, rounded once to a double, as PostgreSQL's epoch arithmetic does in the backfill.
 		double seconds = Math.max(0, java.math.BigDecimal.valueOf(elapsed.getSeconds())
 			.add(java.math.BigDecimal.valueOf(elapsed.getNano(), 9)).doubleValue());
+		// The value goes to the period-edge index and to its UTC day's array, which whole days are read from.
 		jdbc.sql("""
-				INSERT INTO report_durations (workspace_id, at, metric, business_number_id, member_id, chat_id, seconds)
-				VALUES (:workspace, :at, :metric, :number, :member, :chat, :seconds)
+				WITH one AS (
+				    INSERT INTO report_durations (workspace_id, at, metric, business_number_id, member_id, chat_id, seconds)
+				    VALUES (:workspace, :at, :metric, :number, :member, :chat, :seconds))
+				INSERT INTO report_duration_days (workspace_id, metric, member_id, day, business_number_id, seconds)
+				VALUES (:workspace, :metric, :member, :day, :number, ARRAY[CAST(:seconds AS double precision)])
+				ON CONFLICT (workspace_id, metric, member_id, day, business_number_id)
+				DO UPDATE SET seconds = report_duration_days.seconds || EXCLUDED.seconds
 				""")
 			.param("workspace", workspace.value())
 			.param("at", SqlValues.timestamp(at))
+			.param("day", LocalDate.ofInstant(at, ZoneOffset.UTC))
 			.param("metric", metric)
 			.param("number", number)
 			.param("member", member)

@@ -198,31 +198,53 @@ public class ReportService {
 				rows, daily);
 	}
 
-	/** Per member and metric, the median of the period's durations (seconds, to the millisecond). */
+	/**
+	 * Per member and metric, the median of the period's durations (seconds, to the millisecond): the UTC days wholly
+	 * inside the period from their arrays in report_duration_days, the two partial days from report_durations' index.
+	 * Each member's and metric's values are sorted on their own, never the whole period's by member.
+	 */
 	private Map<String, Map<String, Double>> medians(WorkspaceId workspace, Period period, String number) {
+		Instant firstMidnight = LocalDate.ofInstant(period.start(), ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+		Instant lastMidnight = LocalDate.ofInstant(period.end(), ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+		Instant headEnd = period.end().isBefore(firstMidnight) ? period.end() : firstMidnight;
+		Instant tailStart = lastMidnight.isAfter(headEnd) ? lastMidnight : headEnd;
+		// Built for the filters given, so that a generic plan has no catch-all condition to carry.
+		String days = number == null ? "" : " AND r.business_number_id = :number";
+		String edges = number == null ? "" : " AND d.business_number_id = :number";
 		Map<String, Map<String, Double>> medians = new HashMap<>();
-		// One index range per member and metric (members of the workspace, and '' for nobody), each sorted on its
-		// own: far cheaper than sorting the whole period's durations by member.
-		jdbc.sql("""
+		var statement = jdbc.sql("""
 				SELECT g.member_id, v.metric, m.median
 				FROM (SELECT id AS member_id FROM members WHERE workspace_id = :workspace UNION ALL SELECT '') g
 				CROSS JOIN (VALUES ('first_assignment'), ('first_response'), ('resolution')) AS v(metric)
 				CROSS JOIN LATERAL (
-				    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d.seconds) AS median
-				    FROM report_durations d
-				    WHERE d.workspace_id = :workspace AND d.metric = v.metric AND d.member_id = g.member_id
-				      AND d.at >= :start AND d.at < :end
-				      AND (CAST(:number AS text) IS NULL OR d.business_number_id = :number)) m
+				    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x.seconds) AS median
+				    FROM (SELECT unnest(r.seconds) AS seconds FROM report_duration_days r
+				          WHERE r.workspace_id = :workspace AND r.metric = v.metric AND r.member_id = g.member_id
+				            AND r.day > :firstDay AND r.day < :lastDay%s
+				          UNION ALL
+				          SELECT d.seconds FROM report_durations d
+				          WHERE d.workspace_id = :workspace AND d.metric = v.metric AND d.member_id = g.member_id
+				            AND d.at >= :start AND d.at < :headEnd%s
+				          UNION ALL
+				          SELECT d.seconds FROM report_durations d
+				          WHERE d.workspace_id = :workspace AND d.metric = v.metric AND d.member_id = g.member_id
+				            AND d.at >= :tailStart AND d.at < :end%s) x) m
 				WHERE m.median IS NOT NULL
-				""")
+				""".formatted(days, edges, edges))
 			.param("workspace", workspace.value())
+			.param("firstDay", LocalDate.ofInstant(period.start(), ZoneOffset.UTC))
+			.param("lastDay", LocalDate.ofInstant(period.end(), ZoneOffset.UTC))
 			.param("start", SqlValues.timestamp(period.start()))
-			.param("end", SqlValues.timestamp(period.end()))
-			.param("number", number)
-			.query(rs -> {
-				medians.computeIfAbsent(rs.getString("member_id"), m -> new HashMap<>())
-					.put(rs.getString("metric"), Math.round(rs.getDouble("median") * 1000) / 1000.0);
-			});
+			.param("headEnd", SqlValues.timestamp(headEnd))
+			.param("tailStart", SqlValues.timestamp(tailStart))
+			.param("end", SqlValues.timestamp(period.end()));
+		if (number != null) {
+			statement = statement.param("number", number);
+		}
+		statement.query(rs -> {
+			medians.computeIfAbsent(rs.getString("member_id"), m -> new HashMap<>())
+				.put(rs.getString("metric"), Math.round(rs.getDouble("median") * 1000) / 1000.0);
+		});
 		return medians;
 	}
 

@@ -82,6 +82,12 @@ public final class ReportsBenchmark {
 			long events = seed(jdbcUrl, numbers, agents, chats);
 			double seedSeconds = (System.nanoTime() - seeded) / 1e9;
 
+			if (System.getenv("BENCH_HOLD") != null) {
+				// Keeps the grown database and node up for plans and experiments: psql on the URL below.
+				System.out.printf("Holding: %s, node %s, key %s, sign-in %s / %s; stop with Ctrl-C%n", jdbcUrl,
+						node.baseUrl(), api.key(), email, password);
+				Thread.sleep(Long.MAX_VALUE);
+			}
 			HttpClient console = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 			signIn(console, node.baseUrl(), email, password);
 			// Timed requests go out bare: the test client's check of each answer against the OpenAPI document
@@ -231,7 +237,7 @@ public final class ReportsBenchmark {
 					       '{"type": "chat.resolved", "data": {"assignee": {"id": "' || %s[1 + (g * 7 + 3 * 13) %% %d] || '"}}}',
 					       t + interval '1 hour'
 					FROM bench_chats WHERE g %% 5 <> 0 ORDER BY t""".formatted(workspace, agentArray, AGENTS));
-			sql.execute("TRUNCATE report_days, report_durations, report_chats");
+			sql.execute("TRUNCATE " + io.handoff.support.ReportBackfill.TABLES);
 			for (String statement : io.handoff.support.ReportBackfill.statements()) {
 				sql.execute(statement);
 			}

@@ -13,9 +13,20 @@ public final class ReportBackfill {
 	}
 
 	public static List<String> statements() {
-		try (var in = ReportBackfill.class.getResourceAsStream("/db/migration/V15__reports.sql")) {
-			String migration = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-			String backfill = migration.substring(migration.indexOf("-- The history there is already"));
+		List<String> statements = new ArrayList<>();
+		for (String migration : List.of("V15__reports.sql", "V17__report_duration_days.sql")) {
+			statements.addAll(backfill(migration));
+		}
+		return statements;
+	}
+
+	/** The tables the statements fill, to empty first. */
+	public static final String TABLES = "report_days, report_durations, report_duration_days, report_chats";
+
+	private static List<String> backfill(String migration) {
+		try (var in = ReportBackfill.class.getResourceAsStream("/db/migration/" + migration)) {
+			String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			String backfill = text.substring(text.indexOf("-- The history there is already"));
 			List<String> statements = new ArrayList<>();
 			for (String statement : backfill.split(";\\s*\\n")) {
 				String sql = statement.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a + b + "\n");
