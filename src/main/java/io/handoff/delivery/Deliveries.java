@@ -406,32 +406,36 @@ class Deliveries {
 	}
 
 	List<Delivery> list(WorkspaceId workspace, DeliveryService.Filter filter, PageRequest page) {
-		return jdbc.sql("""
-				SELECT * FROM deliveries
-				WHERE workspace_id = :workspace
-				  AND (CAST(:after AS text) IS NULL OR id < :after)
-				  AND (CAST(:endpoint AS text) IS NULL OR endpoint_id = :endpoint)
-				  AND (CAST(:status AS text) IS NULL OR status = :status)
-				  AND (CAST(:type AS text) IS NULL OR event_type = :type)
-				  AND (CAST(:chat AS text) IS NULL OR chat_id = :chat)
-				  AND (CAST(:event AS text) IS NULL OR event_id = :event)
-				  AND (CAST(:since AS timestamptz) IS NULL OR created_at >= :since)
-				  AND (CAST(:until AS timestamptz) IS NULL OR created_at < :until)
-				ORDER BY id DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("after", page.after())
-			.param("endpoint", filter.endpointId() == null ? null : filter.endpointId().value())
-			.param("status", filter.status() == null ? null : filter.status().dbValue())
-			.param("type", filter.eventType())
-			.param("chat", filter.chatId())
-			.param("event", filter.eventId())
-			.param("since", SqlValues.timestamp(filter.since()))
-			.param("until", SqlValues.timestamp(filter.until()))
-			.param("limit", page.fetchSize())
-			.query((rs, n) -> map(rs, List.of()))
-			.list();
+		return listQuery(workspace, filter, page).on(jdbc).query((rs, n) -> map(rs, List.of())).list();
 	}
+
+	/**
+	 * The delivery log's statement for the filters given. Each filter the API offers has an index with the list's
+	 * order: by endpoint ({@code deliveries_endpoint}), endpoint and status, status alone, chat, event, event type.
+	 * A period is also bounded by id, since a delivery's id and its {@code created_at} are taken from the same clock
+	 * in the same moment: the id range walks the order's own index instead of filtering every row back to the
+	 * period's end. The margin covers the moments between the two readings, many times over.
+	 */
+	static io.handoff.platform.ListQuery listQuery(WorkspaceId workspace, DeliveryService.Filter filter,
+			PageRequest page) {
+		return io.handoff.platform.ListQuery.select("SELECT * FROM deliveries")
+			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
+			.and("id < :after", "after", page.after())
+			.and("endpoint_id = :endpoint", "endpoint", filter.endpointId() == null ? null : filter.endpointId().value())
+			.andEquals("status", filter.status(), Delivery.Status::dbValue)
+			.and("event_type = :type", "type", filter.eventType())
+			.and("chat_id = :chat", "chat", filter.chatId())
+			.and("event_id = :event", "event", filter.eventId())
+			.and("created_at >= :since", "since", SqlValues.timestamp(filter.since()))
+			.and("id >= :sinceId", "sinceId",
+					filter.since() == null ? null : Ids.first("dlv", filter.since().minus(ID_CLOCK_MARGIN)))
+			.and("created_at < :until", "until", SqlValues.timestamp(filter.until()))
+			.and("id < :untilId", "untilId",
+					filter.until() == null ? null : Ids.first("dlv", filter.until().plus(ID_CLOCK_MARGIN)))
+			.orderBy("id DESC", page.fetchSize());
+	}
+
+	private static final java.time.Duration ID_CLOCK_MARGIN = java.time.Duration.ofMinutes(1);
 
 	Optional<Delivery> find(WorkspaceId workspace, DeliveryId id) {
 		return jdbc.sql("SELECT * FROM deliveries WHERE workspace_id = :workspace AND id = :id")
@@ -462,7 +466,7 @@ class Deliveries {
 	int deleteAttemptsBefore(Instant cutoff, int batch) {
 		return jdbc.sql("""
 				DELETE FROM delivery_attempts WHERE id IN (
-				    SELECT id FROM delivery_attempts WHERE started_at < :cutoff LIMIT :batch)
+				    SELECT id FROM delivery_attempts WHERE started_at < :cutoff LIMIT :batch FOR UPDATE SKIP LOCKED)
 				""")
 			.param("cutoff", SqlValues.timestamp(cutoff))
 			.param("batch", batch)
@@ -474,7 +478,7 @@ class Deliveries {
 		return jdbc.sql("""
 				DELETE FROM deliveries WHERE id IN (
 				    SELECT id FROM deliveries WHERE completed_at < :cutoff AND status IN ('succeeded', 'failed')
-				    LIMIT :batch)
+				    LIMIT :batch FOR UPDATE SKIP LOCKED)
 				""")
 			.param("cutoff", SqlValues.timestamp(cutoff))
 			.param("batch", batch)
@@ -487,7 +491,7 @@ class Deliveries {
 				DELETE FROM events WHERE id IN (
 				    SELECT ev.id FROM events ev WHERE ev.occurred_at < :cutoff
 				      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = ev.id)
-				    LIMIT :batch)
+				    LIMIT :batch FOR UPDATE SKIP LOCKED)
 				""")
 			.param("cutoff", SqlValues.timestamp(cutoff))
 			.param("batch", batch)
@@ -515,16 +519,34 @@ class Deliveries {
 			.list();
 	}
 
-	/** Queue depth and age of the oldest due delivery, per endpoint, for metrics. */
+	/**
+	 * Queue depth and age of the oldest due delivery, per endpoint, for metrics. The depth is counted up to
+	 * {@link #BACKLOG_COUNT_CAP} per endpoint: the statement costs a few index probes per endpoint with pending work,
+	 * not a read of every pending row (a count of 2,000,000 took 85 ms every ten seconds). Past the cap, the oldest
+	 * delivery's age says how far behind the endpoint is.
+	 */
 	record Backlog(String endpointId, long due, Instant oldestDue) {
 	}
 
+	static final int BACKLOG_COUNT_CAP = 10_000;
+
 	List<Backlog> backlog(Instant now) {
 		return jdbc.sql("""
-				SELECT endpoint_id, count(*) AS due, min(next_attempt_at) AS oldest FROM deliveries
-				WHERE status = 'pending' AND next_attempt_at <= :now GROUP BY endpoint_id
+				WITH RECURSIVE due_endpoints (endpoint_id) AS (""" + PENDING_ENDPOINTS + """
+				)
+				SELECT endpoint_id, due, oldest FROM (
+				    SELECT e.endpoint_id,
+				           (SELECT min(p.next_attempt_at) FROM deliveries p
+				            WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending') AS oldest,
+				           (SELECT count(*) FROM (
+				                SELECT 1 FROM deliveries p
+				                WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending' AND p.next_attempt_at <= :now
+				                LIMIT :cap) x) AS due
+				    FROM due_endpoints e WHERE e.endpoint_id IS NOT NULL) b
+				WHERE oldest <= :now
 				""")
 			.param("now", SqlValues.timestamp(now))
+			.param("cap", BACKLOG_COUNT_CAP)
 			.query((rs, n) -> new Backlog(rs.getString("endpoint_id"), rs.getLong("due"), SqlValues.instant(rs, "oldest")))
 			.list();
 	}

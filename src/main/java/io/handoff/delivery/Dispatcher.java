@@ -47,6 +47,7 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 	private final Map<String, AtomicInteger> inFlightByEndpoint = new ConcurrentHashMap<>();
 	private final Windows windows;
 	private ScheduledExecutorService housekeeping;
+	private ScheduledExecutorService retentionThread;
 
 	Dispatcher(Deliveries deliveries, DeliveryWorker worker, Retention retention, DeliveryMetrics metrics,
 			DeliveryProperties properties, Windows windows, Notifications notifications, Clock clock, NodeId node) {
@@ -72,13 +73,17 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 		queue.start();
 		housekeeping = Executors.newSingleThreadScheduledExecutor(
 				Thread.ofPlatform().name("handoff-housekeeping").daemon().factory());
-		housekeeping.scheduleWithFixedDelay(() -> quietly("retention", retention::run),
+		// Retention has a thread of its own: deleting a month of history takes minutes, and the queue's metrics (and
+		// the leases, on the queue's own thread) must not wait for it.
+		retentionThread = Executors.newSingleThreadScheduledExecutor(
+				Thread.ofPlatform().name("handoff-retention").daemon().factory());
+		retentionThread.scheduleWithFixedDelay(() -> quietly("retention", retention::run),
 				properties.retentionInterval().toMillis(), properties.retentionInterval().toMillis(),
 				TimeUnit.MILLISECONDS);
 		housekeeping.scheduleWithFixedDelay(
 				() -> quietly("queue metrics", () -> {
 					Instant now = Timestamps.now(clock);
-					metrics.backlog(deliveries.backlog(now), now);
+					metrics.backlog(metrics.timeBacklog(() -> deliveries.backlog(now)), now);
 					metrics.windows(windows.all());
 				}),
 				1, 10, TimeUnit.SECONDS);
@@ -87,9 +92,7 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 
 	@Override
 	public void stop() {
-		if (housekeeping != null) {
-			housekeeping.shutdownNow();
-		}
+		stopHousekeeping();
 		// Sends under way finish and are recorded; what is left is given back for another node.
 		queue.stop(LeasedQueueWorker.SHUTDOWN_GRACE);
 	}
@@ -97,10 +100,17 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 	/** Stops alongside the other workers rather than after them, so that a shutdown's bound holds. */
 	@Override
 	public void stop(Runnable callback) {
+		stopHousekeeping();
+		queue.stopInBackground(LeasedQueueWorker.SHUTDOWN_GRACE, callback);
+	}
+
+	private void stopHousekeeping() {
 		if (housekeeping != null) {
 			housekeeping.shutdownNow();
 		}
-		queue.stopInBackground(LeasedQueueWorker.SHUTDOWN_GRACE, callback);
+		if (retentionThread != null) {
+			retentionThread.shutdownNow();
+		}
 	}
 
 	@Override

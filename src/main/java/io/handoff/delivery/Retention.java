@@ -12,7 +12,9 @@ import io.handoff.platform.Timestamps;
 
 /**
  * Deletes attempts, finished deliveries and the payloads of events older than {@code handoff.delivery.retention}, a
- * small batch per statement, each in its own short transaction, so the tables stay bounded without long locks.
+ * small batch per statement, each in its own short transaction, so the tables stay bounded without long locks. It
+ * runs on a thread of its own (see {@code Dispatcher}); nodes running it at once share the work, each batch skipping
+ * the rows another node is deleting.
  */
 @Component
 class Retention {
@@ -32,6 +34,7 @@ class Retention {
 	/** Runs once through everything that is due for deletion; answers how many rows went. */
 	long run() {
 		Instant cutoff = Timestamps.now(clock).minus(properties.retention());
+		long started = System.nanoTime();
 		int batch = properties.retentionBatch();
 		long deleted = 0;
 		int n;
@@ -45,7 +48,8 @@ class Retention {
 			deleted += n;
 		}
 		if (deleted > 0) {
-			log.info("Retention deleted {} rows older than {}", deleted, cutoff);
+			log.info("Retention deleted {} rows older than {} in {} ms", deleted, cutoff,
+					(System.nanoTime() - started) / 1_000_000);
 		}
 		return deleted;
 	}

@@ -3,11 +3,13 @@ package io.handoff.events;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.handoff.platform.ListQuery;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.WorkspaceId;
@@ -48,28 +50,26 @@ class Events {
 			.optional();
 	}
 
-	/** Newest first, in the order they were recorded. */
-	/** @param visibleChats when not null, only events of these chats */
+	/**
+	 * Newest first, in the order they were recorded.
+	 *
+	 * @param visibleChats when not null, only events of these chats
+	 */
 	List<Event> list(WorkspaceId workspace, EventType type, String chatId, List<String> visibleChats, PageRequest page) {
-		return jdbc.sql("""
-				SELECT * FROM events
-				WHERE workspace_id = :workspace AND NOT test
-				  AND (CAST(:type AS text) IS NULL OR type = :type)
-				  AND (CAST(:chat AS text) IS NULL OR chat_id = :chat)
-				  AND (NOT :restricted OR chat_id = ANY (:visible))
-				  AND (CAST(:after AS text) IS NULL
-				       OR position < (SELECT position FROM events WHERE workspace_id = :workspace AND id = :after))
-				ORDER BY position DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("type", type == null ? null : type.wire())
-			.param("chat", chatId)
-			.param("restricted", visibleChats != null)
-			.param("visible", visibleChats == null ? new String[0] : visibleChats.toArray(String[]::new))
-			.param("after", page.after())
-			.param("limit", page.fetchSize())
-			.query(Events::map)
-			.list();
+		return listQuery(workspace, type, chatId, visibleChats, page).on(jdbc).query(Events::map).list();
+	}
+
+	/** The statement for the filters given: by chat ({@code events_chat}), by type ({@code events_type}) or all. */
+	static ListQuery listQuery(WorkspaceId workspace, EventType type, String chatId, List<String> visibleChats,
+			PageRequest page) {
+		return ListQuery.select("SELECT * FROM events")
+			.where("workspace_id = :workspace AND NOT test", Map.of("workspace", workspace.value()))
+			.and("type = :type", "type", type == null ? null : type.wire())
+			.and("chat_id = :chat", "chat", chatId)
+			.and("chat_id = ANY (:visible)", "visible", visibleChats == null ? null : visibleChats.toArray(String[]::new))
+			.and("position < (SELECT position FROM events WHERE workspace_id = :workspace AND id = :after)", "after",
+					page.after())
+			.orderBy("position DESC", page.fetchSize());
 	}
 
 	private static Event map(ResultSet rs, int row) throws SQLException {

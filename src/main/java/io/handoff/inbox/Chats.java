@@ -4,11 +4,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.handoff.platform.ListQuery;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.WorkspaceId;
@@ -67,27 +69,21 @@ class Chats {
 	}
 
 	List<Chat> list(WorkspaceId workspace, ChatFilter filter, PageRequest page) {
-		return jdbc.sql("""
-				SELECT * FROM chats
-				WHERE workspace_id = :workspace
-				  AND (CAST(:after AS text) IS NULL OR id < :after)
-				  AND (CAST(:number AS text) IS NULL OR business_number_id = :number)
-				  AND (CAST(:customer AS text) IS NULL OR customer_id = :customer)
-				  AND (CAST(:status AS text) IS NULL OR status = :status)
-				  AND (CAST(:assignee AS text) IS NULL OR assignee_id = :assignee)
-				  AND (NOT :unassigned OR assignee_id IS NULL)
-				ORDER BY id DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("after", page.after())
-			.param("number", filter.businessNumberId() == null ? null : filter.businessNumberId().value())
-			.param("customer", filter.customerId() == null ? null : filter.customerId().value())
-			.param("status", filter.status() == null ? null : filter.status().dbValue())
-			.param("assignee", filter.assigneeId() == null ? null : filter.assigneeId().value())
-			.param("unassigned", filter.unassigned())
-			.param("limit", page.fetchSize())
-			.query(Chats::map)
-			.list();
+		return listQuery(workspace, filter, page).on(jdbc).query(Chats::map).list();
+	}
+
+	/** The statement for the filters given; a customer's chats and an assignee's are read from their own indexes. */
+	static ListQuery listQuery(WorkspaceId workspace, ChatFilter filter, PageRequest page) {
+		return ListQuery.select("SELECT * FROM chats")
+			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
+			.and("id < :after", "after", page.after())
+			.and("business_number_id = :number", "number",
+					filter.businessNumberId() == null ? null : filter.businessNumberId().value())
+			.and("customer_id = :customer", "customer", filter.customerId() == null ? null : filter.customerId().value())
+			.andEquals("status", filter.status(), Chat.Status::dbValue)
+			.and("assignee_id = :assignee", "assignee", filter.assigneeId() == null ? null : filter.assigneeId().value())
+			.andIf(filter.unassigned(), "assignee_id IS NULL")
+			.orderBy("id DESC", page.fetchSize());
 	}
 
 	/** The member has seen the chat up to {@code at}: its unread count starts again from there. */
@@ -119,7 +115,23 @@ class Chats {
 			int fetchSize, MemberId reader) {
 		String text = search == null || search.isBlank() ? null : search.strip();
 		String digits = text == null ? "" : text.replaceAll("\\D", "");
-		return jdbc.sql("""
+		return inboxQuery(workspace, filter, text, digits, after, fetchSize, reader).on(jdbc)
+			.query((rs, n) -> new InboxEntry(map(rs, n), rs.getString("customer_name"), rs.getString("customer_phone"),
+					SqlValues.instant(rs, "last_activity_at"), rs.getString("last_direction"), rs.getString("last_type"),
+					rs.getString("last_body"), SqlValues.instant(rs, "last_sent_at"), rs.getInt("unread")))
+			.list();
+	}
+
+	static ListQuery inboxQuery(WorkspaceId workspace, ChatFilter filter, String text, String digits,
+			InboxEntry.Cursor after, int fetchSize, MemberId reader) {
+		String unread = reader == null ? "SELECT 0 AS unread" : """
+				SELECT count(*) AS unread FROM (
+				    SELECT 1 FROM messages mi
+				    WHERE mi.chat_id = c.id AND mi.direction = 'inbound'
+				      AND mi.sent_at > coalesce((SELECT r.last_read_at FROM chat_reads r
+				                                 WHERE r.chat_id = c.id AND r.member_id = :reader), '-infinity')
+				    LIMIT 100) x""";
+		ListQuery query = ListQuery.select("""
 				SELECT c.*, cu.name AS customer_name, cu.phone AS customer_phone,
 				       m.direction AS last_direction, m.type AS last_type, m.body AS last_body, m.sent_at AS last_sent_at,
 				       u.unread
@@ -128,41 +140,31 @@ class Chats {
 				LEFT JOIN LATERAL (
 				    SELECT direction, type, body, sent_at FROM messages
 				    WHERE chat_id = c.id ORDER BY sent_at DESC, id DESC LIMIT 1) m ON true
-				LEFT JOIN LATERAL (
-				    SELECT count(*) AS unread FROM (
-				        SELECT 1 FROM messages mi
-				        WHERE mi.chat_id = c.id AND mi.direction = 'inbound' AND CAST(:reader AS text) IS NOT NULL
-				          AND mi.sent_at > coalesce((SELECT r.last_read_at FROM chat_reads r
-				                                     WHERE r.chat_id = c.id AND r.member_id = :reader), '-infinity')
-				        LIMIT 100) x) u ON true
-				WHERE c.workspace_id = :workspace
-				  AND (CAST(:afterAt AS timestamptz) IS NULL
-				       OR (c.last_activity_at, c.id) < (CAST(:afterAt AS timestamptz), CAST(:afterId AS text)))
-				  AND (CAST(:number AS text) IS NULL OR c.business_number_id = :number)
-				  AND (CAST(:status AS text) IS NULL OR c.status = :status)
-				  AND (CAST(:assignee AS text) IS NULL OR c.assignee_id = :assignee)
-				  AND (NOT :unassigned OR c.assignee_id IS NULL)
-				  AND (CAST(:text AS text) IS NULL OR cu.name ILIKE :pattern ESCAPE '\\'
-				       OR (length(:digits) >= 3 AND cu.phone LIKE '%' || :digits || '%'))
-				ORDER BY c.last_activity_at DESC, c.id DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("afterAt", after == null ? null : SqlValues.timestamp(after.lastActivityAt()))
-			.param("afterId", after == null ? null : after.chatId())
-			.param("number", filter.businessNumberId() == null ? null : filter.businessNumberId().value())
-			.param("status", filter.status() == null ? null : filter.status().dbValue())
-			.param("assignee", filter.assigneeId() == null ? null : filter.assigneeId().value())
-			.param("unassigned", filter.unassigned())
-			.param("text", text)
-			.param("pattern", text == null ? "" : "%" + text.replace("\\", "\\\\").replace("%", "\\%")
-				.replace("_", "\\_") + "%")
-			.param("digits", digits)
-			.param("limit", fetchSize)
-			.param("reader", reader == null ? null : reader.value())
-			.query((rs, n) -> new InboxEntry(map(rs, n), rs.getString("customer_name"), rs.getString("customer_phone"),
-					SqlValues.instant(rs, "last_activity_at"), rs.getString("last_direction"), rs.getString("last_type"),
-					rs.getString("last_body"), SqlValues.instant(rs, "last_sent_at"), rs.getInt("unread")))
-			.list();
+				LEFT JOIN LATERAL (""" + unread + ") u ON true")
+			.where("c.workspace_id = :workspace", Map.of("workspace", workspace.value()))
+			.and("c.business_number_id = :number", "number",
+					filter.businessNumberId() == null ? null : filter.businessNumberId().value())
+			.andEquals("c.status", filter.status(), Chat.Status::dbValue)
+			.and("c.assignee_id = :assignee", "assignee", filter.assigneeId() == null ? null : filter.assigneeId().value())
+			.andIf(filter.unassigned(), "c.assignee_id IS NULL");
+		if (reader != null) {
+			query.bind("reader", reader.value());
+		}
+		if (after != null) {
+			query.where("(c.last_activity_at, c.id) < (:afterAt, :afterId)",
+					Map.of("afterAt", SqlValues.timestamp(after.lastActivityAt()), "afterId", after.chatId()));
+		}
+		if (text != null) {
+			String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+			if (digits.length() >= 3) {
+				query.where("cu.name ILIKE :pattern ESCAPE '\\' OR cu.phone LIKE :digits",
+						Map.of("pattern", pattern, "digits", "%" + digits + "%"));
+			}
+			else {
+				query.where("cu.name ILIKE :pattern ESCAPE '\\'", Map.of("pattern", pattern));
+			}
+		}
+		return query.orderBy("c.last_activity_at DESC, c.id DESC", fetchSize);
 	}
 
 	/** Sets the assignee and moves the sequence on by one; the caller holds the row's lock. */

@@ -3,11 +3,13 @@ package io.handoff.inbox;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.handoff.platform.ListQuery;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.WorkspaceId;
@@ -75,29 +77,22 @@ class Customers {
 
 	/** Customers with a chat assigned to {@code member}, newest first. */
 	List<Customer> listAssignedTo(WorkspaceId workspace, MemberId member, PageRequest page) {
-		return jdbc.sql("""
-				SELECT c.* FROM customers c
-				WHERE c.workspace_id = :workspace AND (CAST(:after AS text) IS NULL OR c.id < :after)
-				  AND EXISTS (SELECT 1 FROM chats ch WHERE ch.customer_id = c.id AND ch.assignee_id = :member)
-				ORDER BY c.id DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("member", member.value())
-			.param("after", page.after())
-			.param("limit", page.fetchSize())
+		return ListQuery.select("SELECT c.* FROM customers c")
+			.where("c.workspace_id = :workspace AND EXISTS (SELECT 1 FROM chats ch WHERE ch.customer_id = c.id AND ch.assignee_id = :member)",
+					Map.of("workspace", workspace.value(), "member", member.value()))
+			.and("c.id < :after", "after", page.after())
+			.orderBy("c.id DESC", page.fetchSize())
+			.on(jdbc)
 			.query(Customers::map)
 			.list();
 	}
 
 	List<Customer> list(WorkspaceId workspace, PageRequest page) {
-		return jdbc.sql("""
-				SELECT * FROM customers
-				WHERE workspace_id = :workspace AND (CAST(:after AS text) IS NULL OR id < :after)
-				ORDER BY id DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("after", page.after())
-			.param("limit", page.fetchSize())
+		return ListQuery.select("SELECT * FROM customers")
+			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
+			.and("id < :after", "after", page.after())
+			.orderBy("id DESC", page.fetchSize())
+			.on(jdbc)
 			.query(Customers::map)
 			.list();
 	}

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.handoff.platform.ListQuery;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.WorkspaceId;
@@ -216,17 +217,13 @@ class Members {
 	}
 
 	List<Member> list(WorkspaceId workspace, BusinessNumberId onNumber, PageRequest page) {
-		return withNumberRoles(jdbc.sql(SELECT + """
-				WHERE m.workspace_id = :workspace AND m.deleted_at IS NULL
-				  AND (CAST(:after AS text) IS NULL OR m.id < :after)
-				  AND (CAST(:number AS text) IS NULL OR EXISTS (
-				      SELECT 1 FROM member_number_roles nr WHERE nr.member_id = m.id AND nr.business_number_id = :number))
-				ORDER BY m.id DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("after", page.after())
-			.param("number", onNumber == null ? null : onNumber.value())
-			.param("limit", page.fetchSize())
+		return withNumberRoles(ListQuery.select(SELECT.strip())
+			.where("m.workspace_id = :workspace AND m.deleted_at IS NULL", Map.of("workspace", workspace.value()))
+			.and("m.id < :after", "after", page.after())
+			.and("EXISTS (SELECT 1 FROM member_number_roles nr WHERE nr.member_id = m.id AND nr.business_number_id = :number)",
+					"number", onNumber == null ? null : onNumber.value())
+			.orderBy("m.id DESC", page.fetchSize())
+			.on(jdbc)
 			.query(Members::row)
 			.list());
 	}

@@ -3,6 +3,7 @@ package io.handoff.inbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -247,14 +248,12 @@ public class MessageService {
 	/** The chat's messages, newest first, a page at a time. */
 	public io.handoff.platform.Page<Message> list(WorkspaceId workspace, ChatId chat,
 			io.handoff.platform.PageRequest page) {
-		List<Message> rows = jdbc.sql(SELECT + """
-				WHERE workspace_id = :workspace AND chat_id = :chat AND (CAST(:after AS text) IS NULL OR id < :after)
-				ORDER BY id DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("chat", chat.value())
-			.param("after", page.after())
-			.param("limit", page.fetchSize())
+		List<Message> rows = io.handoff.platform.ListQuery.select(SELECT.strip())
+			.where("workspace_id = :workspace AND chat_id = :chat",
+					java.util.Map.of("workspace", workspace.value(), "chat", chat.value()))
+			.and("id < :after", "after", page.after())
+			.orderBy("id DESC", page.fetchSize())
+			.on(jdbc)
 			.query(MessageService::map)
 			.list();
 		return io.handoff.platform.Page.of(rows, page.limit(), Message::id);

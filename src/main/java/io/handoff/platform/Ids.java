@@ -33,6 +33,17 @@ public final class Ids {
 		return prefix + "_" + new String(out);
 	}
 
+	/**
+	 * The smallest id with this prefix created at {@code time} or later: ids are ordered by their time prefix, so
+	 * {@code id >= first(p, t)} keeps exactly the ids made at or after {@code t}, and an index on the id serves it.
+	 */
+	public static String first(String prefix, java.time.Instant time) {
+		char[] out = new char[26];
+		java.util.Arrays.fill(out, '0');
+		encode(Math.max(0, Math.min(time.toEpochMilli(), (1L << 48) - 1)), 10, out, 0);
+		return prefix + "_" + new String(out);
+	}
+
 	private static void encode(long value, int chars, char[] out, int offset) {
 		for (int i = chars - 1; i >= 0; i--) {
 			out[offset + i] = ALPHABET[(int) (value & 31)];

@@ -5,12 +5,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.handoff.inbox.BusinessNumberId;
+import io.handoff.platform.ListQuery;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.WorkspaceId;
@@ -115,13 +117,11 @@ class Bots {
 	}
 
 	List<Stored> list(WorkspaceId workspace, PageRequest page) {
-		return jdbc.sql("""
-				SELECT * FROM bots WHERE workspace_id = :workspace AND (CAST(:after AS text) IS NULL OR id < :after)
-				ORDER BY id DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("after", page.after())
-			.param("limit", page.fetchSize())
+		return ListQuery.select("SELECT * FROM bots")
+			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
+			.and("id < :after", "after", page.after())
+			.orderBy("id DESC", page.fetchSize())
+			.on(jdbc)
 			.query(Bots::map)
 			.list();
 	}

@@ -4,12 +4,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.handoff.platform.Notifications;
+import io.handoff.platform.ListQuery;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.WorkspaceId;
@@ -192,18 +194,12 @@ class Runs {
 	}
 
 	List<Stored> list(WorkspaceId workspace, BotId bot, Run.Status status, PageRequest page) {
-		return jdbc.sql("""
-				SELECT * FROM bot_runs
-				WHERE workspace_id = :workspace AND bot_id = :bot
-				  AND (CAST(:status AS text) IS NULL OR status = :status)
-				  AND (CAST(:after AS text) IS NULL OR id < :after)
-				ORDER BY id DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("bot", bot.value())
-			.param("status", status == null ? null : Bots.db(status))
-			.param("after", page.after())
-			.param("limit", page.fetchSize())
+		return ListQuery.select("SELECT * FROM bot_runs")
+			.where("workspace_id = :workspace AND bot_id = :bot", Map.of("workspace", workspace.value(), "bot", bot.value()))
+			.andEquals("status", status, Bots::db)
+			.and("id < :after", "after", page.after())
+			.orderBy("id DESC", page.fetchSize())
+			.on(jdbc)
 			.query(Runs::map)
 			.list();
 	}

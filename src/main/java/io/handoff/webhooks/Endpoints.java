@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.handoff.inbox.BusinessNumberId;
+import io.handoff.platform.ListQuery;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.WorkspaceId;
@@ -133,14 +134,11 @@ class Endpoints {
 	}
 
 	List<StoredEndpoint> list(WorkspaceId workspace, PageRequest page) {
-		return jdbc.sql("""
-				SELECT * FROM webhook_endpoints
-				WHERE workspace_id = :workspace AND (CAST(:after AS text) IS NULL OR id < :after)
-				ORDER BY id DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("after", page.after())
-			.param("limit", page.fetchSize())
+		return ListQuery.select("SELECT * FROM webhook_endpoints")
+			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
+			.and("id < :after", "after", page.after())
+			.orderBy("id DESC", page.fetchSize())
+			.on(jdbc)
 			.query(Endpoints::map)
 			.list();
 	}
