@@ -13,6 +13,7 @@ CREATE INDEX deliveries_workspace_type ON deliveries (workspace_id, event_type, 
 CREATE INDEX chats_customer ON chats (customer_id, id DESC);
 CREATE INDEX chats_assignee_recent ON chats (workspace_id, assignee_id, id DESC) WHERE assignee_id IS NOT NULL;
 DROP INDEX chats_assignee;
+CREATE INDEX chats_unassigned ON chats (workspace_id, id DESC) WHERE assignee_id IS NULL;
 
 -- The inbox's tabs on open chats (its default), by last activity: All, Mine and Unassigned. Open chats are the few
 -- among years of resolved ones; read from chats_activity, an agent with no open chat left had the whole workspace

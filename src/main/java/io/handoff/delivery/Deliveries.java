@@ -390,19 +390,39 @@ class Deliveries {
 			.update() == 1;
 	}
 
-	/** Queues a manual try of every failed delivery of the endpoint created since {@code since}. */
-	int requeueFailed(WorkspaceId workspace, String endpointId, Instant since, Instant now) {
-		return jdbc.sql("""
-				UPDATE deliveries SET status = 'pending', manual = true, next_attempt_at = :now, completed_at = NULL,
-				    updated_at = :now, version = version + 1
-				WHERE workspace_id = :workspace AND endpoint_id = :endpoint AND status = 'failed' AND NOT test
-				  AND created_at >= :since
+	/** A slice of a recover: how many were queued, and the last id it reached (null when nothing was left). */
+	record Requeued(int count, String lastId) {
+	}
+
+	/**
+	 * Queues a manual try of up to {@code limit} failed deliveries of the endpoint created since {@code since}, the
+	 * oldest first after {@code afterId}. A recover is made of such slices, each committed on its own: one statement
+	 * over a million rows held its uncommitted index entries for its whole length, and every claim meanwhile stepped
+	 * over them (seconds per claim). The cursor keeps a slice from queueing again what an earlier one queued and
+	 * failed since.
+	 */
+	Requeued requeueFailed(WorkspaceId workspace, String endpointId, Instant since, String afterId, int limit,
+			Instant now) {
+		List<String> ids = jdbc.sql("""
+				WITH slice AS (
+				    SELECT id FROM deliveries
+				    WHERE endpoint_id = :endpoint AND status = 'failed' AND id > :after AND workspace_id = :workspace
+				      AND NOT test AND created_at >= :since
+				    ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
+				UPDATE deliveries d SET status = 'pending', manual = true, next_attempt_at = :now, completed_at = NULL,
+				    updated_at = :now, version = d.version + 1
+				FROM slice WHERE d.id = slice.id
+				RETURNING d.id
 				""")
 			.param("workspace", workspace.value())
 			.param("endpoint", endpointId)
 			.param("since", SqlValues.timestamp(since))
+			.param("after", afterId == null ? Ids.first("dlv", since.minus(ID_CLOCK_MARGIN)) : afterId)
+			.param("limit", limit)
 			.param("now", SqlValues.timestamp(now))
-			.update();
+			.query(String.class)
+			.list();
+		return new Requeued(ids.size(), ids.stream().max(String::compareTo).orElse(null));
 	}
 
 	List<Delivery> list(WorkspaceId workspace, DeliveryService.Filter filter, PageRequest page) {

@@ -160,14 +160,29 @@ public class DeliveryService {
 		if (since == null) {
 			throw new HandoffException.InvalidInput("since", "is required: recover failed deliveries since when?");
 		}
-		return transactions.execute(status -> {
-			int n = deliveries.requeueFailed(caller.workspaceId(), endpointId.value(), since, Timestamps.now(clock));
-			if (n > 0) {
-				deliveries.notifyDispatchers();
+		// In slices of a few thousand, each its own transaction, so that claims never wait behind a long one; the
+		// dispatchers are woken after each, and start on the first slice while the next is queued.
+		int total = 0;
+		String after = null;
+		while (true) {
+			String from = after;
+			Deliveries.Requeued slice = transactions.execute(status -> {
+				Deliveries.Requeued r = deliveries.requeueFailed(caller.workspaceId(), endpointId.value(), since, from,
+						RECOVER_SLICE, Timestamps.now(clock));
+				if (r.count() > 0) {
+					deliveries.notifyDispatchers();
+				}
+				return r;
+			});
+			total += slice.count();
+			if (slice.count() < RECOVER_SLICE) {
+				return total;
 			}
-			return n;
-		});
+			after = slice.lastId();
+		}
 	}
+
+	private static final int RECOVER_SLICE = 5_000;
 
 	/** The outcome of a test send, which is in the delivery log as {@code deliveryId}. */
 	public record TestResult(DeliveryId deliveryId, WebhookSender.Outcome outcome) {

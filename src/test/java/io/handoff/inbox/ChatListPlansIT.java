@@ -48,6 +48,8 @@ class ChatListPlansIT {
 				Arguments.of("chats of an agent", Chats.listQuery(WS, byAgent, new PageRequest(20, null))),
 				Arguments.of("chats of an agent, later page", Chats.listQuery(WS, byAgent, new PageRequest(20, middle))),
 				Arguments.of("open chats of a number", Chats.listQuery(WS, open, new PageRequest(20, null))),
+				Arguments.of("unassigned chats", Chats.listQuery(WS, new ChatFilter(null, null, null, null, true),
+						new PageRequest(20, null))),
 				Arguments.of("inbox, All", Chats.inboxQuery(WS, all, null, "", null, 21, agent)),
 				Arguments.of("inbox, All, later page", Chats.inboxQuery(WS, all, null, "", cursor, 21, agent)),
 				Arguments.of("inbox, Mine", Chats.inboxQuery(WS, mine, null, "", null, 21, agent)),
