@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.handoff.platform.Ids;
+import io.handoff.platform.ListQuery;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.WorkspaceId;
@@ -417,7 +418,7 @@ class Deliveries {
 			.param("workspace", workspace.value())
 			.param("endpoint", endpointId)
 			.param("since", SqlValues.timestamp(since))
-			.param("after", afterId == null ? Ids.first("dlv", since.minus(ID_CLOCK_MARGIN)) : afterId)
+			.param("after", afterId == null ? DeliveryId.firstAt(since) : afterId)
 			.param("limit", limit)
 			.param("now", SqlValues.timestamp(now))
 			.query(String.class)
@@ -432,30 +433,24 @@ class Deliveries {
 	/**
 	 * The delivery log's statement for the filters given. Each filter the API offers has an index with the list's
 	 * order: by endpoint ({@code deliveries_endpoint}), endpoint and status, status alone, chat, event, event type.
-	 * A period is also bounded by id, since a delivery's id and its {@code created_at} are taken from the same clock
-	 * in the same moment: the id range walks the order's own index instead of filtering every row back to the
-	 * period's end. The margin covers the moments between the two readings, many times over.
+	 * A period is also bounded by id ({@link DeliveryId#firstAt}): the id range walks the order's own index instead of
+	 * filtering every row back to the period's end.
 	 */
-	static io.handoff.platform.ListQuery listQuery(WorkspaceId workspace, DeliveryService.Filter filter,
+	static ListQuery listQuery(WorkspaceId workspace, DeliveryService.Filter filter,
 			PageRequest page) {
-		return io.handoff.platform.ListQuery.select("SELECT * FROM deliveries")
+		return ListQuery.select("SELECT * FROM deliveries")
 			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
-			.and("id < :after", "after", page.after())
 			.and("endpoint_id = :endpoint", "endpoint", filter.endpointId() == null ? null : filter.endpointId().value())
 			.andEquals("status", filter.status(), Delivery.Status::dbValue)
 			.and("event_type = :type", "type", filter.eventType())
 			.and("chat_id = :chat", "chat", filter.chatId())
 			.and("event_id = :event", "event", filter.eventId())
 			.and("created_at >= :since", "since", SqlValues.timestamp(filter.since()))
-			.and("id >= :sinceId", "sinceId",
-					filter.since() == null ? null : Ids.first("dlv", filter.since().minus(ID_CLOCK_MARGIN)))
+			.and("id >= :sinceId", "sinceId", filter.since() == null ? null : DeliveryId.firstAt(filter.since()))
 			.and("created_at < :until", "until", SqlValues.timestamp(filter.until()))
-			.and("id < :untilId", "untilId",
-					filter.until() == null ? null : Ids.first("dlv", filter.until().plus(ID_CLOCK_MARGIN)))
-			.orderBy("id DESC", page.fetchSize());
+			.and("id < :untilId", "untilId", filter.until() == null ? null : DeliveryId.after(filter.until()))
+			.newestFirst("id", page);
 	}
-
-	private static final java.time.Duration ID_CLOCK_MARGIN = java.time.Duration.ofMinutes(1);
 
 	Optional<Delivery> find(WorkspaceId workspace, DeliveryId id) {
 		return jdbc.sql("SELECT * FROM deliveries WHERE workspace_id = :workspace AND id = :id")

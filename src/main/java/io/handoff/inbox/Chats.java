@@ -76,14 +76,13 @@ class Chats {
 	static ListQuery listQuery(WorkspaceId workspace, ChatFilter filter, PageRequest page) {
 		return ListQuery.select("SELECT * FROM chats")
 			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
-			.and("id < :after", "after", page.after())
 			.and("business_number_id = :number", "number",
 					filter.businessNumberId() == null ? null : filter.businessNumberId().value())
 			.and("customer_id = :customer", "customer", filter.customerId() == null ? null : filter.customerId().value())
 			.andEquals("status", filter.status(), Chat.Status::dbValue)
 			.and("assignee_id = :assignee", "assignee", filter.assigneeId() == null ? null : filter.assigneeId().value())
 			.andIf(filter.unassigned(), "assignee_id IS NULL")
-			.orderBy("id DESC", page.fetchSize());
+			.newestFirst("id", page);
 	}
 
 	/** The member has seen the chat up to {@code at}: its unread count starts again from there. */

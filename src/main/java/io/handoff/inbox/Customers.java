@@ -78,10 +78,11 @@ class Customers {
 	/** Customers with a chat assigned to {@code member}, newest first. */
 	List<Customer> listAssignedTo(WorkspaceId workspace, MemberId member, PageRequest page) {
 		return ListQuery.select("SELECT c.* FROM customers c")
-			.where("c.workspace_id = :workspace AND EXISTS (SELECT 1 FROM chats ch WHERE ch.customer_id = c.id AND ch.assignee_id = :member)",
+			.where("""
+					c.workspace_id = :workspace
+					AND EXISTS (SELECT 1 FROM chats ch WHERE ch.customer_id = c.id AND ch.assignee_id = :member)""",
 					Map.of("workspace", workspace.value(), "member", member.value()))
-			.and("c.id < :after", "after", page.after())
-			.orderBy("c.id DESC", page.fetchSize())
+			.newestFirst("c.id", page)
 			.on(jdbc)
 			.query(Customers::map)
 			.list();
@@ -90,8 +91,7 @@ class Customers {
 	List<Customer> list(WorkspaceId workspace, PageRequest page) {
 		return ListQuery.select("SELECT * FROM customers")
 			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
-			.and("id < :after", "after", page.after())
-			.orderBy("id DESC", page.fetchSize())
+			.newestFirst("id", page)
 			.on(jdbc)
 			.query(Customers::map)
 			.list();

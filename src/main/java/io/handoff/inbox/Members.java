@@ -219,10 +219,9 @@ class Members {
 	List<Member> list(WorkspaceId workspace, BusinessNumberId onNumber, PageRequest page) {
 		return withNumberRoles(ListQuery.select(SELECT.strip())
 			.where("m.workspace_id = :workspace AND m.deleted_at IS NULL", Map.of("workspace", workspace.value()))
-			.and("m.id < :after", "after", page.after())
 			.and("EXISTS (SELECT 1 FROM member_number_roles nr WHERE nr.member_id = m.id AND nr.business_number_id = :number)",
 					"number", onNumber == null ? null : onNumber.value())
-			.orderBy("m.id DESC", page.fetchSize())
+			.newestFirst("m.id", page)
 			.on(jdbc)
 			.query(Members::row)
 			.list());

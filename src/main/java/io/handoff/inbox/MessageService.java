@@ -250,9 +250,8 @@ public class MessageService {
 			io.handoff.platform.PageRequest page) {
 		List<Message> rows = io.handoff.platform.ListQuery.select(SELECT.strip())
 			.where("workspace_id = :workspace AND chat_id = :chat",
-					java.util.Map.of("workspace", workspace.value(), "chat", chat.value()))
-			.and("id < :after", "after", page.after())
-			.orderBy("id DESC", page.fetchSize())
+					Map.of("workspace", workspace.value(), "chat", chat.value()))
+			.newestFirst("id", page)
 			.on(jdbc)
 			.query(MessageService::map)
 			.list();

@@ -80,6 +80,14 @@ public final class ListQuery {
 		return this;
 	}
 
+	/**
+	 * Newest first by {@code column}, a time-ordered id: the page after the cursor (bound as {@code :after}), in the
+	 * order of the index that serves the list, and the row limit.
+	 */
+	public ListQuery newestFirst(String column, PageRequest page) {
+		return and(column + " < :after", "after", page.after()).orderBy(column + " DESC", page.fetchSize());
+	}
+
 	/** The keyset order and the row limit (bound as {@code :limit}). */
 	public ListQuery orderBy(String order, int limit) {
 		this.orderBy = " ORDER BY " + order + " LIMIT :limit";

@@ -119,8 +119,7 @@ class Bots {
 	List<Stored> list(WorkspaceId workspace, PageRequest page) {
 		return ListQuery.select("SELECT * FROM bots")
 			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
-			.and("id < :after", "after", page.after())
-			.orderBy("id DESC", page.fetchSize())
+			.newestFirst("id", page)
 			.on(jdbc)
 			.query(Bots::map)
 			.list();

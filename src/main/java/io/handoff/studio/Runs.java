@@ -197,8 +197,7 @@ class Runs {
 		return ListQuery.select("SELECT * FROM bot_runs")
 			.where("workspace_id = :workspace AND bot_id = :bot", Map.of("workspace", workspace.value(), "bot", bot.value()))
 			.andEquals("status", status, Bots::db)
-			.and("id < :after", "after", page.after())
-			.orderBy("id DESC", page.fetchSize())
+			.newestFirst("id", page)
 			.on(jdbc)
 			.query(Runs::map)
 			.list();

@@ -136,8 +136,7 @@ class Endpoints {
 	List<StoredEndpoint> list(WorkspaceId workspace, PageRequest page) {
 		return ListQuery.select("SELECT * FROM webhook_endpoints")
 			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
-			.and("id < :after", "after", page.after())
-			.orderBy("id DESC", page.fetchSize())
+			.newestFirst("id", page)
 			.on(jdbc)
 			.query(Endpoints::map)
 			.list();
