@@ -36,11 +36,8 @@ public final class BacklogBenchmark {
 		Path work = Files.createTempDirectory("handoff-backlog");
 		int receiverPort = DeliveryBenchmark.freePort();
 		Process receiver = DeliveryBenchmark.receiver(receiverPort, work.resolve("receiver.log"));
-		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-			.setServerConfig("fsync", "on")
-			.setServerConfig("synchronous_commit", "on")
+		try (EmbeddedPostgres postgres = BenchPostgres.durable()
 			.setServerConfig("max_connections", "300")
-			.setServerConfig("shared_buffers", "256MB")
 			.start()) {
 			String jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
 			try (NodeProcess setup = NodeProcess.start("setup", jdbcUrl, work, "--handoff.demo=true",

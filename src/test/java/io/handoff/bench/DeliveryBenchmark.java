@@ -73,11 +73,8 @@ public final class DeliveryBenchmark {
 				: Set.of("latency", "throughput", "isolation", "per_chat", "closing");
 		Path work = Files.createTempDirectory("handoff-bench");
 		System.err.println("Benchmark files (logs of the node, receivers and PostgreSQL): " + work);
-		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-			.setServerConfig("fsync", "on")
-			.setServerConfig("synchronous_commit", "on")
+		try (EmbeddedPostgres postgres = BenchPostgres.durable()
 			.setServerConfig("max_connections", "300")
-			.setServerConfig("shared_buffers", "256MB")
 			.setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
 			.setServerConfig("auto_explain.log_min_duration", System.getProperty("bench.explain-over", "-1"))
 			.setServerConfig("auto_explain.log_analyze", "on")

@@ -49,10 +49,7 @@ public final class ReportsBenchmark {
 		int chats = args.length > 0 ? Integer.parseInt(args[0]) : 250_000;
 		requests = args.length > 1 ? Integer.parseInt(args[1]) : 200;
 		Path work = Files.createTempDirectory("handoff-reports-bench");
-		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-			.setServerConfig("fsync", "on")
-			.setServerConfig("synchronous_commit", "on")
-			.setServerConfig("shared_buffers", "256MB")
+		try (EmbeddedPostgres postgres = BenchPostgres.durable()
 			.setServerConfig("max_wal_size", "4GB")
 			// Plans of slow statements go to the log (BENCH_EXPLAIN=1), for docs/benchmarks.md.
 			.setServerConfig("shared_preload_libraries", System.getenv("BENCH_EXPLAIN") != null ? "auto_explain" : "")

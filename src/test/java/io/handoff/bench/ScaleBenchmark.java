@@ -51,10 +51,7 @@ public final class ScaleBenchmark {
 		int deliveries = args.length > 2 ? Integer.parseInt(args[2]) : 2_000_000;
 		requests = args.length > 3 ? Integer.parseInt(args[3]) : 100;
 		Path work = Files.createTempDirectory("handoff-scale-bench");
-		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-			.setServerConfig("fsync", "on")
-			.setServerConfig("synchronous_commit", "on")
-			.setServerConfig("shared_buffers", "256MB")
+		try (EmbeddedPostgres postgres = BenchPostgres.durable()
 			.setServerConfig("max_wal_size", "8GB")
 			.setServerConfig("shared_preload_libraries", "auto_explain")
 			.setServerConfig("auto_explain.log_min_duration", "20ms")
@@ -227,17 +224,21 @@ public final class ScaleBenchmark {
 			text = client.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
 				.header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
 		}
-		Matcher count = Pattern.compile("(?m)^handoff_delivery_queue_read_duration_seconds_count(?:\\{[^}]*\\})? (\\S+)$").matcher(text);
-		Matcher sum = Pattern.compile("(?m)^handoff_delivery_queue_read_duration_seconds_sum(?:\\{[^}]*\\})? (\\S+)$").matcher(text);
-		Matcher max = Pattern.compile("(?m)^handoff_delivery_queue_read_duration_seconds_max(?:\\{[^}]*\\})? (\\S+)$").matcher(text);
-		if (!count.find() || !sum.find() || !max.find()) {
-			throw new IllegalStateException("no queue-read timer in the node's metrics");
-		}
-		double n = Double.parseDouble(count.group(1));
+		double n = timerValue(text, "count");
 		if (n == 0) {
 			throw new IllegalStateException("the queue metrics have not been read yet");
 		}
-		return String.format(Locale.ROOT, "%.0f runs, mean %.2f ms, max %.2f ms", n,
-				Double.parseDouble(sum.group(1)) * 1000 / n, Double.parseDouble(max.group(1)) * 1000);
+		return String.format(Locale.ROOT, "%.0f runs, mean %.2f ms, max %.2f ms", n, timerValue(text, "sum") * 1000 / n,
+				timerValue(text, "max") * 1000);
+	}
+
+	/** One sample of the queue-read timer ({@code count}, {@code sum} or {@code max}) in Prometheus text. */
+	private static double timerValue(String text, String sample) {
+		Matcher value = Pattern.compile("(?m)^handoff_delivery_queue_read_duration_seconds_" + sample
+				+ "(?:\\{[^}]*\\})? (\\S+)$").matcher(text);
+		if (!value.find()) {
+			throw new IllegalStateException("no queue-read timer " + sample + " in the node's metrics");
+		}
+		return Double.parseDouble(value.group(1));
 	}
 }

@@ -50,11 +50,8 @@ public final class StudioBenchmark {
 		Path work = Files.createTempDirectory("handoff-studio-bench");
 		int receiverPort = DeliveryBenchmark.freePort();
 		Process receiver = DeliveryBenchmark.receiver(receiverPort, work.resolve("receiver.log"));
-		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-			.setServerConfig("fsync", "on")
-			.setServerConfig("synchronous_commit", "on")
+		try (EmbeddedPostgres postgres = BenchPostgres.durable()
 			.setServerConfig("max_connections", "300")
-			.setServerConfig("shared_buffers", "256MB")
 			.start();
 				NodeProcess node = NodeProcess.start("bench", postgres.getJdbcUrl("postgres", "postgres"), work,
 						"--handoff.demo=true", "--logging.level.root=WARN", "--logging.level.io.handoff.inbox=INFO",

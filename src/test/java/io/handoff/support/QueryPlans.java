@@ -67,6 +67,24 @@ public final class QueryPlans {
 		return url;
 	}
 
+	/** Rows a page of 20 may read and discard: one filter value in five is fine, a scan of a table is not. */
+	public static final long DISCARD_LIMIT = 300;
+
+	/**
+	 * Runs the statement in a custom and in a generic plan and checks each reads its page from an index: at most
+	 * {@link #DISCARD_LIMIT} rows thrown away and, unless {@code maySort}, no sort.
+	 */
+	public static void assertReadsItsPageFromAnIndex(ListQuery query, boolean maySort) {
+		for (Plan plan : new Plan[] { custom(query), generic(query) }) {
+			org.assertj.core.api.Assertions.assertThat(plan.rowsDiscarded())
+				.as("rows read and discarded:%n%s", plan.text())
+				.isLessThanOrEqualTo(DISCARD_LIMIT);
+			if (!maySort) {
+				org.assertj.core.api.Assertions.assertThat(plan.sorts()).as("sorts:%n%s", plan.text()).isFalse();
+			}
+		}
+	}
+
 	public static Plan custom(ListQuery query) {
 		return explain(query, "force_custom_plan");
 	}
