@@ -11,17 +11,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.handoff.inbox.MessageReceived;
+import io.handoff.platform.GroupCommit;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.Ids;
 import io.handoff.platform.Notifications;
@@ -33,11 +36,12 @@ import io.handoff.webhooks.Signatures;
 /**
  * Where triggers fire. A request to a bot's URL is checked (signature or shared secret), stored with secret headers
  * masked, taken as the bot's sample if Capture Response is waiting, and queued as a run if the bot is active, all in
- * one transaction: once the caller has its answer, the run is durable. Messages arriving on a number queue runs of
+ * one transaction (shared with the requests that arrived at the same moment): once the caller has its answer, the run
+ * is durable. Messages arriving on a number queue runs of
  * the bots listening there, in the transaction that stores the message.
  */
 @Service
-class HookService {
+class HookService implements SmartLifecycle {
 
 	static final String CAPTURES = "handoff_captures";
 	static final Duration SIGNATURE_TOLERANCE = Duration.ofMinutes(5);
@@ -55,8 +59,15 @@ class HookService {
 	private final Clock clock;
 	private final HookRateLimit rateLimit;
 
+	private final GroupCommit<Arrival> arrivals;
+
 	HookService(Bots bots, Requests requests, Runs runs, SecretBox box, Notifications notifications, JsonMapper json,
-			Clock clock, HookRateLimit rateLimit) {
+			Clock clock, HookRateLimit rateLimit, TransactionTemplate transactions) {
+		this.arrivals = new GroupCommit<>("hook-arrivals", 200, transactions, this::store, batch -> {
+			if (batch.stream().anyMatch(a -> a.run != null)) {
+				runs.notifyRunners();
+			}
+		});
 		this.rateLimit = rateLimit;
 		this.bots = bots;
 		this.requests = requests;
@@ -81,7 +92,10 @@ class HookService {
 		}
 	}
 
-	@Transactional
+	/**
+	 * Checks a request to a bot's URL and stores it (and its run, and the bot's sample if Capture Response waits),
+	 * durably, before returning. Requests arriving together are stored in one transaction ({@link GroupCommit}).
+	 */
 	public Received receive(String token, Incoming incoming) {
 		Bots.Stored bot = bots.findByTokenHash(Tokens.hash(token))
 			.orElseThrow(() -> new HandoffException.NotFound(null, "bot with this URL", "/hooks/…"));
@@ -93,25 +107,84 @@ class HookService {
 		authenticate(bot, incoming);
 		Bodies.Parsed body = Bodies.parse(incoming.contentType(), incoming.body(), json);
 		Instant now = Timestamps.now(clock);
+		boolean capturing = bot.captureUntil() != null && !bot.captureUntil().isBefore(now);
+		if (bot.status() != Bot.Status.ACTIVE && !capturing) {
+			throw new NotActive(bot.status());
+		}
 		InboundRequest request = new InboundRequest(Ids.next("req"), incoming.method(), maskedHeaders(bot, incoming),
 				maskedQuery(incoming.queryString()), incoming.contentType(), body.node(), body.encoding(),
 				incoming.sourceIp(), now);
-		requests.insert(bot.workspace(), bot.id(), request, body.text());
-		boolean captured = bots.captureIfWaiting(bot.id(), request.id(), now);
-		if (captured) {
-			notifications.notify(CAPTURES, bot.id().value());
-		}
-		RunId run = null;
-		if (bot.status() == Bot.Status.ACTIVE) {
-			run = RunId.next();
-			runs.insert(run, bot.workspace(), bot.id(), "webhook", request.id(), null, null,
-					request.document(json).toString(), now);
-			runs.notifyRunners();
-		}
-		else if (!captured) {
+		RunId run = bot.status() == Bot.Status.ACTIVE ? RunId.next() : null;
+		Arrival arrival = new Arrival(bot, request, body.text(), capturing, run,
+				run == null ? null : request.document(json).toString());
+		arrivals.write(arrival);
+		if (run == null && !arrival.captured) {
+			// Capture Response ended between reading the bot and storing: nothing was kept.
 			throw new NotActive(bot.status());
 		}
-		return new Received(request.id(), captured, run);
+		return new Received(request.id(), arrival.captured, run);
+	}
+
+	/** A checked request on its way to the database, and whether it was taken as the bot's sample. */
+	private static final class Arrival {
+
+		final Bots.Stored bot;
+		final InboundRequest request;
+		final String bodyText;
+		final boolean capturing;
+		final RunId run;
+		final String input;
+		volatile boolean captured;
+
+		Arrival(Bots.Stored bot, InboundRequest request, String bodyText, boolean capturing, RunId run, String input) {
+			this.bot = bot;
+			this.request = request;
+			this.bodyText = bodyText;
+			this.capturing = capturing;
+			this.run = run;
+			this.input = input;
+		}
+	}
+
+	/** Stores a batch of arrivals in the current transaction. */
+	private void store(List<Arrival> batch) {
+		for (Arrival arrival : batch) {
+			Bots.Stored bot = arrival.bot;
+			Instant at = arrival.request.receivedAt();
+			requests.insert(bot.workspace(), bot.id(), arrival.request, arrival.bodyText);
+			arrival.captured = arrival.capturing && bots.captureIfWaiting(bot.id(), arrival.request.id(), at);
+			if (arrival.captured) {
+				notifications.notify(CAPTURES, bot.id().value());
+			}
+			if (arrival.run != null) {
+				runs.insert(arrival.run, bot.workspace(), bot.id(), "webhook", arrival.request.id(), null, null,
+						arrival.input, at);
+			}
+			else if (!arrival.captured) {
+				requests.delete(bot.workspace(), arrival.request.id());
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		arrivals.start();
+	}
+
+	@Override
+	public void stop() {
+		arrivals.stop(Duration.ofSeconds(10));
+	}
+
+	@Override
+	public boolean isRunning() {
+		return arrivals.isRunning();
+	}
+
+	/** Stops after the web server, so that every request it accepted is stored. */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
 	}
 
 	/** Queues a run of every active bot listening for messages on the number, in the message's transaction. */

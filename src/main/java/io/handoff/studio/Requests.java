@@ -45,6 +45,14 @@ class Requests {
 			.update();
 	}
 
+	/** Removes a request not kept after all (in the transaction that stored it, so it was never seen). */
+	void delete(WorkspaceId workspace, String id) {
+		jdbc.sql("DELETE FROM bot_requests WHERE workspace_id = :workspace AND id = :id")
+			.param("workspace", workspace.value())
+			.param("id", id)
+			.update();
+	}
+
 	Optional<InboundRequest> find(WorkspaceId workspace, String id) {
 		return jdbc.sql("SELECT * FROM bot_requests WHERE workspace_id = :workspace AND id = :id")
 			.param("workspace", workspace.value())

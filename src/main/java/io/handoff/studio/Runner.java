@@ -25,6 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.handoff.inbox.ChatId;
 import io.handoff.platform.DatabaseAway;
+import io.handoff.platform.GroupCommit;
 import io.handoff.platform.HandoffException;
 import io.handoff.platform.LeasedQueueWorker;
 import io.handoff.platform.NodeId;
@@ -53,6 +54,7 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 	private final Clock clock;
 	private final String node;
 	private final LeasedQueueWorker<Runs.Stored> queue;
+	private final GroupCommit<Finish> finishes;
 
 	Runner(Runs runs, Bots bots, List<StepAction> actions, Notifications notifications,
 			TransactionTemplate transactions, StudioProperties properties, JsonMapper json, Clock clock, NodeId node) {
@@ -64,6 +66,11 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 		this.json = json;
 		this.clock = clock;
 		this.node = node.value();
+		this.finishes = new GroupCommit<>("run-finishes", 200, transactions,
+				batch -> batch.forEach(f -> runs.finish(f.id(), this.node, Run.Status.SUCCEEDED, null, f.at(), f.variables(),
+						f.steps())),
+				batch -> {
+				});
 		this.queue = new LeasedQueueWorker<>(this, new LeasedQueueWorker.Settings("run", Runs.CHANNEL,
 				properties.maxConcurrentRuns(), properties.runLease(), properties.pollInterval(),
 				properties.leaseCheckInterval()), notifications, clock);
@@ -83,18 +90,23 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 			log.info("Bot runner disabled on this node");
 			return;
 		}
+		finishes.start();
 		queue.start();
 	}
 
 	@Override
 	public void stop() {
 		queue.stop(LeasedQueueWorker.SHUTDOWN_GRACE);
+		finishes.stop(Duration.ofSeconds(5));
 	}
 
 	/** Stops alongside the other workers rather than after them, so that a shutdown's bound holds. */
 	@Override
 	public void stop(Runnable callback) {
-		queue.stopInBackground(LeasedQueueWorker.SHUTDOWN_GRACE, callback);
+		queue.stopInBackground(LeasedQueueWorker.SHUTDOWN_GRACE, () -> {
+			finishes.stop(Duration.ofSeconds(5));
+			callback.run();
+		});
 	}
 
 	@Override
@@ -273,9 +285,12 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 			}
 		}
 		if (!finished) {
-			runs.finish(run.id(), node, Run.Status.SUCCEEDED, null, Timestamps.now(clock), variablesText,
-					json.writeValueAsString(done));
+			finishes.write(new Finish(run.id(), Timestamps.now(clock), variablesText, json.writeValueAsString(done)));
 		}
+	}
+
+	/** A run that succeeded, to be finished with the others finishing at the same moment ({@link GroupCommit}). */
+	private record Finish(RunId id, Instant at, String variables, String steps) {
 	}
 
 	/** The schedule's delay for this wait, ±20%, and never less than what the other side asked for. */
