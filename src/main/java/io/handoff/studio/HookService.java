@@ -146,23 +146,28 @@ class HookService implements SmartLifecycle {
 		}
 	}
 
-	/** Stores a batch of arrivals in the current transaction. */
+	/** Stores a batch of arrivals in the current transaction: the requests in one round trip, the runs in another. */
 	private void store(List<Arrival> batch) {
+		requests.insertAll(batch.stream()
+			.map(a -> new Requests.New(a.bot.workspace(), a.bot.id(), a.request, a.bodyText))
+			.toList());
 		for (Arrival arrival : batch) {
-			Bots.Stored bot = arrival.bot;
-			Instant at = arrival.request.receivedAt();
-			requests.insert(bot.workspace(), bot.id(), arrival.request, arrival.bodyText);
-			arrival.captured = arrival.capturing && bots.captureIfWaiting(bot.id(), arrival.request.id(), at);
+			arrival.captured = arrival.capturing
+					&& bots.captureIfWaiting(arrival.bot.id(), arrival.request.id(), arrival.request.receivedAt());
 			if (arrival.captured) {
-				notifications.notify(CAPTURES, bot.id().value());
+				notifications.notify(CAPTURES, arrival.bot.id().value());
 			}
-			if (arrival.run != null) {
-				runs.insert(arrival.run, bot.workspace(), bot.id(), "webhook", arrival.request.id(), null, null,
-						arrival.input, at);
+			else if (arrival.run == null) {
+				requests.delete(arrival.bot.workspace(), arrival.request.id());
 			}
-			else if (!arrival.captured) {
-				requests.delete(bot.workspace(), arrival.request.id());
-			}
+		}
+		List<Runs.NewWebhookRun> queued = batch.stream()
+			.filter(a -> a.run != null)
+			.map(a -> new Runs.NewWebhookRun(a.run, a.bot.workspace(), a.bot.id(), a.request.id(), a.input,
+					a.request.receivedAt()))
+			.toList();
+		if (!queued.isEmpty()) {
+			runs.insertAll(queued);
 		}
 	}
 

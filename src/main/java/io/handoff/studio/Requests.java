@@ -1,8 +1,10 @@
 package io.handoff.studio;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -18,31 +20,38 @@ import io.handoff.platform.WorkspaceId;
 class Requests {
 
 	private final JdbcClient jdbc;
+	private final JdbcTemplate jdbcTemplate;
 	private final JsonMapper json;
 
-	Requests(JdbcClient jdbc, JsonMapper json) {
+	Requests(JdbcClient jdbc, JdbcTemplate jdbcTemplate, JsonMapper json) {
 		this.jdbc = jdbc;
+		this.jdbcTemplate = jdbcTemplate;
 		this.json = json;
 	}
 
-	void insert(WorkspaceId workspace, BotId bot, InboundRequest request, String bodyText) {
-		jdbc.sql("""
+	/** A request to store, with the bot it reached. */
+	record New(WorkspaceId workspace, BotId bot, InboundRequest request, String bodyText) {
+	}
+
+	/** Stores many requests in one round trip. */
+	void insertAll(List<New> batch) {
+		jdbcTemplate.batchUpdate("""
 				INSERT INTO bot_requests (id, workspace_id, bot_id, method, headers, query, content_type, body,
 				                          body_encoding, source_ip, received_at)
-				VALUES (:id, :workspace, :bot, :method, :headers, :query, :contentType, :body, :encoding, :ip, :at)
-				""")
-			.param("id", request.id())
-			.param("workspace", workspace.value())
-			.param("bot", bot.value())
-			.param("method", request.method())
-			.param("headers", json.writeValueAsString(request.headers()))
-			.param("query", request.query().toString())
-			.param("contentType", request.contentType())
-			.param("body", bodyText)
-			.param("encoding", request.bodyEncoding())
-			.param("ip", request.sourceIp())
-			.param("at", SqlValues.timestamp(request.receivedAt()))
-			.update();
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				""", batch, batch.size(), (ps, n) -> {
+			ps.setString(1, n.request().id());
+			ps.setString(2, n.workspace().value());
+			ps.setString(3, n.bot().value());
+			ps.setString(4, n.request().method());
+			ps.setString(5, json.writeValueAsString(n.request().headers()));
+			ps.setString(6, n.request().query().toString());
+			ps.setString(7, n.request().contentType());
+			ps.setString(8, n.bodyText());
+			ps.setString(9, n.request().bodyEncoding());
+			ps.setString(10, n.request().sourceIp());
+			ps.setObject(11, SqlValues.timestamp(n.request().receivedAt()));
+		});
 	}
 
 	/** Removes a request not kept after all (in the transaction that stored it, so it was never seen). */

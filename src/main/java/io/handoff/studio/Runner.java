@@ -54,7 +54,7 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 	private final Clock clock;
 	private final String node;
 	private final LeasedQueueWorker<Runs.Stored> queue;
-	private final GroupCommit<Finish> finishes;
+	private final GroupCommit<Runs.Succeeded> finishes;
 
 	Runner(Runs runs, Bots bots, List<StepAction> actions, Notifications notifications,
 			TransactionTemplate transactions, StudioProperties properties, JsonMapper json, Clock clock, NodeId node) {
@@ -67,8 +67,7 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 		this.clock = clock;
 		this.node = node.value();
 		this.finishes = new GroupCommit<>("run-finishes", 200, transactions,
-				batch -> batch.forEach(f -> runs.finish(f.id(), this.node, Run.Status.SUCCEEDED, null, f.at(), f.variables(),
-						f.steps())),
+				batch -> runs.succeedAll(batch, this.node),
 				batch -> {
 				});
 		this.queue = new LeasedQueueWorker<>(this, new LeasedQueueWorker.Settings("run", Runs.CHANNEL,
@@ -285,12 +284,9 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 			}
 		}
 		if (!finished) {
-			finishes.write(new Finish(run.id(), Timestamps.now(clock), variablesText, json.writeValueAsString(done)));
+			// Finished with the other runs finishing at the same moment, in one transaction.
+			finishes.write(new Runs.Succeeded(run.id(), Timestamps.now(clock), variablesText, json.writeValueAsString(done)));
 		}
-	}
-
-	/** A run that succeeded, to be finished with the others finishing at the same moment ({@link GroupCommit}). */
-	private record Finish(RunId id, Instant at, String variables, String steps) {
 	}
 
 	/** The schedule's delay for this wait, ±20%, and never less than what the other side asked for. */

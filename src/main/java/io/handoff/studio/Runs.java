@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -23,11 +24,52 @@ class Runs {
 	static final String CHANNEL = "handoff_runs";
 
 	private final JdbcClient jdbc;
+	private final JdbcTemplate jdbcTemplate;
 	private final Notifications notifications;
 
-	Runs(JdbcClient jdbc, Notifications notifications) {
+	Runs(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Notifications notifications) {
 		this.jdbc = jdbc;
+		this.jdbcTemplate = jdbcTemplate;
 		this.notifications = notifications;
+	}
+
+	/** A webhook run to queue. */
+	record NewWebhookRun(RunId id, WorkspaceId workspace, BotId bot, String requestId, String input, Instant at) {
+	}
+
+	/** Queues many webhook runs in one round trip. */
+	void insertAll(List<NewWebhookRun> batch) {
+		jdbcTemplate.batchUpdate("""
+				INSERT INTO bot_runs (id, workspace_id, bot_id, trigger, request_id, input, status, next_try_at, created_at)
+				VALUES (?, ?, ?, 'webhook', ?, ?, 'queued', ?, ?)
+				""", batch, batch.size(), (ps, r) -> {
+			ps.setString(1, r.id().value());
+			ps.setString(2, r.workspace().value());
+			ps.setString(3, r.bot().value());
+			ps.setString(4, r.requestId());
+			ps.setString(5, r.input());
+			ps.setObject(6, SqlValues.timestamp(r.at()));
+			ps.setObject(7, SqlValues.timestamp(r.at()));
+		});
+	}
+
+	/** A run that succeeded, with its variables and step log. */
+	record Succeeded(RunId id, Instant at, String variables, String steps) {
+	}
+
+	/** Marks many runs this node holds as succeeded, in one round trip (a run no longer held is left alone). */
+	void succeedAll(List<Succeeded> batch, String node) {
+		jdbcTemplate.batchUpdate("""
+				UPDATE bot_runs SET status = 'succeeded', error = NULL, finished_at = ?, lease_owner = NULL,
+				    lease_expires_at = NULL, variables = coalesce(?, variables), steps = coalesce(?, steps)
+				WHERE id = ? AND status = 'running' AND lease_owner = ?
+				""", batch, batch.size(), (ps, r) -> {
+			ps.setObject(1, SqlValues.timestamp(r.at()));
+			ps.setString(2, r.variables());
+			ps.setString(3, r.steps());
+			ps.setString(4, r.id().value());
+			ps.setString(5, node);
+		});
 	}
 
 	/** A run row as stored; JSON columns as text. */

@@ -61,6 +61,10 @@ public final class StudioVsN8nBenchmark {
 						// Measures throughput, not the flood guard.
 						"--handoff.studio.hook-rate-per-second=0");
 				N8n n8n = HANDOFF_ONLY ? null : N8n.start(n8nHome, work.resolve("n8n"))) {
+			List<Long> processes = new ArrayList<>(List.of(node.pid()));
+			if (n8n != null) {
+				processes.add(n8n.process.pid());
+			}
 			Map<String, String> hooks = new LinkedHashMap<>();
 			hooks.put("Handoff", handoffFlow(new Api(node.baseUrl(),
 					node.awaitLog("Demo API key: (hk_\\S+)", Duration.ofSeconds(30))), forward));
@@ -77,9 +81,11 @@ public final class StudioVsN8nBenchmark {
 			System.out.printf("Load generator and receiver's own ceiling (one process sending and receiving): %d requests/s%n%n",
 					ceiling.get("ceilingPerSecond").asInt());
 
-			// Warm-up, not reported: JIT on the one side, n8n's first executions on the other.
+			// Warm-up, not reported: the JIT compiler on the one side (20 s at 400/s), n8n's first executions on the
+			// other (20 s at 50/s, a rate it keeps up with).
 			for (String system : hooks.keySet()) {
-				round(offer, hooks.get(system), 50, 10, receiverPort);
+				round(offer, hooks.get(system), system.equals("Handoff") ? 400 : 50, 20, receiverPort);
+				settle(processes);
 			}
 			Map<String, Map<Integer, JsonNode>> results = new LinkedHashMap<>();
 			hooks.keySet().forEach(system -> results.put(system, new LinkedHashMap<>()));
@@ -95,6 +101,7 @@ public final class StudioVsN8nBenchmark {
 					}
 					JsonNode result = round(offer, hooks.get(system), rate, seconds, receiverPort);
 					results.get(system).put(rate, result);
+					settle(processes);
 					System.err.printf("%s at %d/s: %s%n", system, rate, result);
 				}
 			}
@@ -130,6 +137,36 @@ public final class StudioVsN8nBenchmark {
 				"--receiver-port", String.valueOf(receiverPort), "--drain-seconds", "60");
 		Thread.sleep(3000);
 		return result;
+	}
+
+	/**
+	 * Waits until both systems are idle (each under 5% of a core over 2 s, for at most 3 minutes), so that a round
+	 * never shares the machine with the last one's backlog: a flooded n8n goes on working through requests it has
+	 * already given up answering.
+	 */
+	private static void settle(List<Long> pids) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+		while (System.nanoTime() < deadline) {
+			long before = pids.stream().mapToLong(StudioVsN8nBenchmark::cpuTicks).sum();
+			Thread.sleep(2000);
+			long after = pids.stream().mapToLong(StudioVsN8nBenchmark::cpuTicks).sum();
+			// Clock ticks are 1/100 s: 5% of a core over 2 s, per process, is 10 ticks.
+			if (after - before <= 10L * pids.size()) {
+				return;
+			}
+		}
+	}
+
+	/** User and system CPU time of a process so far, in clock ticks (from /proc). */
+	private static long cpuTicks(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		}
+		catch (IOException | RuntimeException e) {
+			return 0;
+		}
 	}
 
 	private static JsonNode run(Path script, String... arguments) throws Exception {
