@@ -171,10 +171,9 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 		JsonNode input = json.readTree(run.input());
 		Map<String, JsonNode> variables;
 		ObjectNode variablesDocument;
+		Definition parsed = definition(definition);
 		if (run.variables() == null) {
-			List<Variable> mapping = json.readValue(definition.variables(), new TypeReference<List<Variable>>() {
-			});
-			Mapping.Result mapped = Mapping.evaluate(mapping, input);
+			Mapping.Result mapped = Mapping.evaluate(parsed.variables(), input);
 			variables = mapped.values();
 			variablesDocument = json.createObjectNode();
 			variablesDocument.set("values", json.valueToTree(variables));
@@ -202,8 +201,7 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 		}));
 		Map<String, JsonNode> outputs = new LinkedHashMap<>();
 		done.forEach(s -> outputs.put(s.stepId(), s.output()));
-		List<Step> steps = json.readValue(definition.steps(), new TypeReference<List<Step>>() {
-		});
+		List<Step> steps = parsed.steps();
 		boolean finished = false;
 		for (int i = 0; i < steps.size(); i++) {
 			boolean last = i == steps.size() - 1;
@@ -287,6 +285,32 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 			// Finished with the other runs finishing at the same moment, in one transaction.
 			finishes.write(new Runs.Succeeded(run.id(), Timestamps.now(clock), variablesText, json.writeValueAsString(done)));
 		}
+	}
+
+	/** A bot's mapping and steps as read from their stored JSON, kept while the stored text is the same. */
+	private record Definition(String variablesText, String stepsText, List<Variable> variables, List<Step> steps) {
+	}
+
+	private final Map<BotId, Definition> definitions = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/** The bot's parsed definition: parsed once per version rather than once per run (steps are never modified). */
+	private Definition definition(Bots.Stored bot) {
+		Definition known = definitions.get(bot.id());
+		if (known != null && known.variablesText().equals(bot.variables()) && known.stepsText().equals(bot.steps())) {
+			return known;
+		}
+		List<Variable> variables = json.readValue(bot.variables(), new TypeReference<List<Variable>>() {
+		});
+		List<Step> steps = json.readValue(bot.steps(), new TypeReference<List<Step>>() {
+		});
+		Definition parsed = new Definition(bot.variables(), bot.steps(),
+				variables == null ? List.of() : java.util.Collections.unmodifiableList(variables),
+				steps == null ? List.of() : java.util.Collections.unmodifiableList(steps));
+		if (definitions.size() > 10_000) {
+			definitions.clear();
+		}
+		definitions.put(bot.id(), parsed);
+		return parsed;
 	}
 
 	/** The schedule's delay for this wait, ±20%, and never less than what the other side asked for. */

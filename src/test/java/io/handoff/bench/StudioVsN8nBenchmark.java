@@ -31,7 +31,8 @@ import io.handoff.support.NodeProcess;
  * with the three fields mapped by expressions, executions saved in SQLite as n8n does by default), offered at fixed
  * rates by an open-loop Node load generator ({@code bench/node/offer.mjs}) that is also the receiver, so one clock
  * times each request from its send to the forwarded call. The two systems alternate at every rate (which one goes
- * first swaps from rate to rate); a system that forwards less than half of what was offered is not offered more.
+ * first swaps from rate to rate); a system that forwards less than half of the offered rate per second is not offered
+ * more.
  * <p>
  * Run with {@code bench/studio-vs-n8n.sh [seconds-per-round] [rates]}; the script installs n8n from npm.
  */
@@ -129,7 +130,7 @@ public final class StudioVsN8nBenchmark {
 
 	private static boolean saturatedBelow(Map<Integer, JsonNode> earlier, int rate) {
 		return earlier.entrySet().stream().anyMatch(e -> e.getKey() < rate
-				&& e.getValue().get("forwarded").asInt() < e.getValue().get("sent").asInt() / 2);
+				&& e.getValue().get("forwardedPerSecond").asInt() < e.getKey() / 2);
 	}
 
 	private static JsonNode round(Path offer, String url, int rate, int seconds, int receiverPort) throws Exception {
@@ -205,7 +206,7 @@ public final class StudioVsN8nBenchmark {
 			System.out.println(row);
 		}
 		System.out.printf("%n\"lost\": requests sent whose forward had not arrived 60 s after the round's last send (refused, "
-				+ "failed or still queued); \"–\": not offered, the system forwarded less than half of a lower rate. %d s per round.%n",
+				+ "failed or still queued); \"–\": not offered, the system forwarded less than half of a lower offered rate per second. %d s per round.%n",
 				seconds);
 	}
 
