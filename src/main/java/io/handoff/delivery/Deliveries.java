@@ -188,10 +188,16 @@ class Deliveries {
 	}
 
 	/** The heartbeat: extends the lease of every delivery this node is sending. */
+	/**
+	 * Extends the leases of the deliveries this node holds, skipping those locked by the recorder's batch (they are
+	 * being finished; waiting could deadlock with a batch that locks them in another order).
+	 */
 	void renewLeases(String node, Instant until) {
 		jdbc.sql("""
 				UPDATE deliveries SET lease_expires_at = :until
-				WHERE status = 'in_flight' AND lease_owner = :node AND lease_expires_at < :until
+				WHERE id IN (SELECT id FROM deliveries
+				             WHERE status = 'in_flight' AND lease_owner = :node AND lease_expires_at < :until
+				             FOR UPDATE SKIP LOCKED)
 				""")
 			.param("node", node)
 			.param("until", SqlValues.timestamp(until))

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import tools.jackson.core.type.TypeReference;
@@ -55,6 +56,8 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 	private final String node;
 	private final LeasedQueueWorker<Runs.Stored> queue;
 	private final GroupCommit<Runs.Succeeded> finishes;
+	private final GroupCommit<StepWork> stepCommits;
+	private final TransactionTemplate savepoints;
 
 	Runner(Runs runs, Bots bots, List<StepAction> actions, Notifications notifications,
 			TransactionTemplate transactions, StudioProperties properties, JsonMapper json, Clock clock, NodeId node) {
@@ -66,6 +69,12 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 		this.json = json;
 		this.clock = clock;
 		this.node = node.value();
+		this.savepoints = new TransactionTemplate(transactions.getTransactionManager());
+		this.savepoints.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_NESTED);
+		// At most 32 steps a transaction: each step's savepoint that writes is a subtransaction, and past 64 in one
+		// transaction PostgreSQL's per-backend cache of them overflows, which slows every snapshot on the server.
+		this.stepCommits = new GroupCommit<>("run-steps", 32, transactions, this::runSteps, batch -> {
+		});
 		this.finishes = new GroupCommit<>("run-finishes", 200, transactions,
 				batch -> runs.succeedAll(batch, this.node),
 				batch -> {
@@ -90,12 +99,14 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 			return;
 		}
 		finishes.start();
+		stepCommits.start();
 		queue.start();
 	}
 
 	@Override
 	public void stop() {
 		queue.stop(LeasedQueueWorker.SHUTDOWN_GRACE);
+		stepCommits.stop(Duration.ofSeconds(5));
 		finishes.stop(Duration.ofSeconds(5));
 	}
 
@@ -103,6 +114,7 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 	@Override
 	public void stop(Runnable callback) {
 		queue.stopInBackground(LeasedQueueWorker.SHUTDOWN_GRACE, () -> {
+			stepCommits.stop(Duration.ofSeconds(5));
 			finishes.stop(Duration.ofSeconds(5));
 			callback.run();
 		});
@@ -227,7 +239,9 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 					outcome = StepAction.Outcome.failed("Unknown step type " + step.type());
 				}
 				else if (action.transactional()) {
-					outcome = transactions.execute(status -> {
+					// In a savepoint of a transaction shared with the steps of other runs ready at the same moment:
+					// one commit (and one turn of a round robin's lock) for them all.
+					outcome = inSharedTransaction(status -> {
 						StepAction.Outcome result = runQuietly(action, context);
 						List<Run.StepLog> withThis = new ArrayList<>(done);
 						withThis.add(log(step, result, started, startedNanos));
@@ -284,6 +298,48 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 		if (!finished) {
 			// Finished with the other runs finishing at the same moment, in one transaction.
 			finishes.write(new Runs.Succeeded(run.id(), Timestamps.now(clock), variablesText, json.writeValueAsString(done)));
+		}
+	}
+
+	/** A step whose effects are all in the database, to be run in a savepoint of a shared transaction. */
+	private static final class StepWork {
+
+		final TransactionCallback<StepAction.Outcome> body;
+		StepAction.Outcome outcome;
+		RuntimeException failure;
+
+		StepWork(TransactionCallback<StepAction.Outcome> body) {
+			this.body = body;
+		}
+	}
+
+	/**
+	 * Runs {@code body} in its own savepoint of a transaction shared with other runs' steps ({@link GroupCommit}),
+	 * returning once that transaction has committed. A step that fails or loses its lease rolls back to its savepoint
+	 * only; the others in the transaction are not touched.
+	 */
+	private StepAction.Outcome inSharedTransaction(TransactionCallback<StepAction.Outcome> body) {
+		StepWork work = new StepWork(body);
+		stepCommits.write(work);
+		if (work.failure != null) {
+			throw work.failure;
+		}
+		return work.outcome;
+	}
+
+	private void runSteps(List<StepWork> batch) {
+		for (StepWork work : batch) {
+			work.outcome = null;
+			work.failure = null;
+			try {
+				work.outcome = savepoints.execute(work.body);
+			}
+			catch (RuntimeException e) {
+				if (DatabaseAway.is(e)) {
+					throw e;
+				}
+				work.failure = e;
+			}
 		}
 	}
 

@@ -58,7 +58,9 @@ class Runs {
 	}
 
 	/** Marks many runs this node holds as succeeded, in one round trip (a run no longer held is left alone). */
-	void succeedAll(List<Succeeded> batch, String node) {
+	void succeedAll(List<Succeeded> unordered, String node) {
+		// Locked in one order by every batch, so that two batches never wait on each other in a cycle.
+		List<Succeeded> batch = unordered.stream().sorted(java.util.Comparator.comparing(r -> r.id().value())).toList();
 		jdbcTemplate.batchUpdate("""
 				UPDATE bot_runs SET status = 'succeeded', error = NULL, finished_at = ?, lease_owner = NULL,
 				    lease_expires_at = NULL, variables = coalesce(?, variables), steps = coalesce(?, steps)
@@ -119,10 +121,17 @@ class Runs {
 	}
 
 	/** The heartbeat: extends the lease of every run this node is running. */
+	/**
+	 * Extends the leases of the runs this node holds. A run locked by a transaction of this node (its step or its
+	 * finish, committed in a group with others) is skipped, not waited for: waiting could deadlock with that group,
+	 * which locks its runs in another order, and the next heartbeat renews it if it is still running.
+	 */
 	void renewLeases(String node, Instant until) {
 		jdbc.sql("""
 				UPDATE bot_runs SET lease_expires_at = :until
-				WHERE status = 'running' AND lease_owner = :node AND lease_expires_at < :until
+				WHERE id IN (SELECT id FROM bot_runs
+				             WHERE status = 'running' AND lease_owner = :node AND lease_expires_at < :until
+				             FOR UPDATE SKIP LOCKED)
 				""")
 			.param("node", node)
 			.param("until", SqlValues.timestamp(until))
