@@ -41,7 +41,15 @@ public final class StudioVsN8nBenchmark {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/** {@code -Dbench.handoff-only=true}: Handoff's rows alone, to measure a change quickly. */
-	private static final boolean HANDOFF_ONLY = Boolean.getBoolean("bench.handoff-only");
+	private static final boolean HANDOFF_ONLY = Boolean.getBoolean("bench.handoff-only")
+			|| Boolean.getBoolean("bench.hook-only");
+
+	/**
+	 * {@code -Dbench.hook-only=true}: the hook endpoint alone, on a node that accepts hooks and runs no bots (a
+	 * supported layout: {@code handoff.studio.runner-enabled=false}), so its answer time is the cost of storing the
+	 * request and its queued run, durably.
+	 */
+	private static final boolean HOOK_ONLY = Boolean.getBoolean("bench.hook-only");
 
 	public static void main(String[] args) throws Exception {
 		int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -60,7 +68,8 @@ public final class StudioVsN8nBenchmark {
 						"--handoff.demo=true", "--logging.level.root=WARN", "--logging.level.io.handoff.inbox=INFO",
 						"--spring.datasource.hikari.maximum-pool-size=40",
 						// Measures throughput, not the flood guard.
-						"--handoff.studio.hook-rate-per-second=0");
+						"--handoff.studio.hook-rate-per-second=0",
+						"--handoff.studio.runner-enabled=" + !HOOK_ONLY);
 				N8n n8n = HANDOFF_ONLY ? null : N8n.start(n8nHome, work.resolve("n8n"))) {
 			List<Long> processes = new ArrayList<>(List.of(node.pid()));
 			if (n8n != null) {
@@ -129,13 +138,13 @@ public final class StudioVsN8nBenchmark {
 	}
 
 	private static boolean saturatedBelow(Map<Integer, JsonNode> earlier, int rate) {
-		return earlier.entrySet().stream().anyMatch(e -> e.getKey() < rate
+		return !HOOK_ONLY && earlier.entrySet().stream().anyMatch(e -> e.getKey() < rate
 				&& e.getValue().get("forwardedPerSecond").asInt() < e.getKey() / 2);
 	}
 
 	private static JsonNode round(Path offer, String url, int rate, int seconds, int receiverPort) throws Exception {
 		JsonNode result = run(offer, "--url", url, "--rate", String.valueOf(rate), "--seconds", String.valueOf(seconds),
-				"--receiver-port", String.valueOf(receiverPort), "--drain-seconds", "60");
+				"--receiver-port", String.valueOf(receiverPort), "--drain-seconds", HOOK_ONLY ? "0" : "60");
 		Thread.sleep(3000);
 		return result;
 	}
@@ -182,6 +191,16 @@ public final class StudioVsN8nBenchmark {
 	}
 
 	private static void print(List<Integer> rates, Map<String, Map<Integer, JsonNode>> results, int seconds) {
+		if (HOOK_ONLY) {
+			System.out.println("| offered/s | accepted (2xx) | refused or failed | hook answer p50 | p95 | p99 | max |");
+			System.out.println("|---|---|---|---|---|---|---|");
+			results.get("Handoff").forEach((rate, r) -> System.out.printf(Locale.ROOT, "| %d | %d | %d | %s | %s | %s | %s |%n",
+					rate, r.get("accepted").asInt(), r.get("failed").asInt(), ms(r.at("/answer/p50")), ms(r.at("/answer/p95")),
+					ms(r.at("/answer/p99")), ms(r.at("/answer/max"))));
+			System.out.printf("%nA node with runner-enabled=false: each 202 means the request and its queued run are committed. "
+					+ "%d s per round.%n", seconds);
+			return;
+		}
 		List<String> systems = List.copyOf(results.keySet());
 		StringBuilder header = new StringBuilder("| offered/s |");
 		StringBuilder rule = new StringBuilder("|---|");
