@@ -187,9 +187,8 @@ class Deliveries {
 			.update();
 	}
 
-	/** The heartbeat: extends the lease of every delivery this node is sending. */
 	/**
-	 * Extends the leases of the deliveries this node holds, skipping those locked by the recorder's batch (they are
+	 * The heartbeat: extends the leases of the deliveries this node holds, skipping those locked by the recorder's batch (they are
 	 * being finished; waiting could deadlock with a batch that locks them in another order).
 	 */
 	void renewLeases(String node, Instant until) {

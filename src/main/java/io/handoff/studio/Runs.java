@@ -120,9 +120,8 @@ class Runs {
 			.list();
 	}
 
-	/** The heartbeat: extends the lease of every run this node is running. */
 	/**
-	 * Extends the leases of the runs this node holds. A run locked by a transaction of this node (its step or its
+	 * The heartbeat: extends the leases of the runs this node holds. A run locked by a transaction of this node (its step or its
 	 * finish, committed in a group with others) is skipped, not waited for: waiting could deadlock with that group,
 	 * which locks its runs in another order, and the next heartbeat renews it if it is still running.
 	 */
