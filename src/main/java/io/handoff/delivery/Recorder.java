@@ -25,8 +25,7 @@ class Recorder implements SmartLifecycle {
 	private DeliveryWorker worker;
 
 	Recorder(TransactionTemplate transactions) {
-		this.writes = new GroupCommit<>("record", 500, transactions, sent -> worker.recordAll(sent), sent -> {
-		});
+		this.writes = new GroupCommit<>("record", 500, transactions, sent -> worker.recordAll(sent));
 	}
 
 	void attach(DeliveryWorker worker) {

@@ -37,6 +37,11 @@ public final class GroupCommit<T> {
 	private volatile boolean running;
 	private Thread writer;
 
+	public GroupCommit(String name, int maxBatch, TransactionTemplate transactions, Consumer<List<T>> writeAll) {
+		this(name, maxBatch, transactions, writeAll, batch -> {
+		});
+	}
+
 	public GroupCommit(String name, int maxBatch, TransactionTemplate transactions, Consumer<List<T>> writeAll,
 			Consumer<List<T>> afterCommit) {
 		this.name = name;
@@ -51,17 +56,11 @@ public final class GroupCommit<T> {
 	 * (a batch's failure is retried item by item, so this is the item's own failure).
 	 */
 	public void write(T item) {
-		if (!running) {
-			// Not started (or stopped): the caller's own transaction, as if this were a plain write.
-			transactions.executeWithoutResult(status -> writeAll.accept(List.of(item)));
-			afterCommit.accept(List.of(item));
-			return;
-		}
 		Pending<T> pending = new Pending<>(item, new CompletableFuture<>());
 		queue.add(pending);
 		if (!running && queue.remove(pending)) {
-			// Stopped meanwhile and the writer may be gone: written here instead.
-			write(new ArrayList<>(List.of(pending)));
+			// Not started, or stopped and the writer may be gone: written in the caller's thread instead.
+			write(List.of(pending));
 		}
 		try {
 			pending.done().join();
@@ -108,7 +107,7 @@ public final class GroupCommit<T> {
 			}
 			log.debug("A batch of {} {} failed; writing them one by one", batch.size(), name, e);
 			for (Pending<T> pending : batch) {
-				write(new ArrayList<>(List.of(pending)));
+				write(List.of(pending));
 			}
 			return;
 		}

@@ -58,6 +58,7 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 	private final GroupCommit<Runs.Succeeded> finishes;
 	private final GroupCommit<StepWork> stepCommits;
 	private final TransactionTemplate savepoints;
+	private final Map<BotId, Definition> definitions = new java.util.concurrent.ConcurrentHashMap<>();
 
 	Runner(Runs runs, Bots bots, List<StepAction> actions, Notifications notifications,
 			TransactionTemplate transactions, StudioProperties properties, JsonMapper json, Clock clock, NodeId node) {
@@ -73,12 +74,8 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 		this.savepoints.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_NESTED);
 		// At most 32 steps a transaction: each step's savepoint that writes is a subtransaction, and past 64 in one
 		// transaction PostgreSQL's per-backend cache of them overflows, which slows every snapshot on the server.
-		this.stepCommits = new GroupCommit<>("run-steps", 32, transactions, this::runSteps, batch -> {
-		});
-		this.finishes = new GroupCommit<>("run-finishes", 200, transactions,
-				batch -> runs.succeedAll(batch, this.node),
-				batch -> {
-				});
+		this.stepCommits = new GroupCommit<>("run-steps", 32, transactions, this::runSteps);
+		this.finishes = new GroupCommit<>("run-finishes", 200, transactions, batch -> runs.succeedAll(batch, this.node));
 		this.queue = new LeasedQueueWorker<>(this, new LeasedQueueWorker.Settings("run", Runs.CHANNEL,
 				properties.maxConcurrentRuns(), properties.runLease(), properties.pollInterval(),
 				properties.leaseCheckInterval()), notifications, clock);
@@ -106,18 +103,22 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 	@Override
 	public void stop() {
 		queue.stop(LeasedQueueWorker.SHUTDOWN_GRACE);
-		stepCommits.stop(Duration.ofSeconds(5));
-		finishes.stop(Duration.ofSeconds(5));
+		stopWriters();
 	}
 
 	/** Stops alongside the other workers rather than after them, so that a shutdown's bound holds. */
 	@Override
 	public void stop(Runnable callback) {
 		queue.stopInBackground(LeasedQueueWorker.SHUTDOWN_GRACE, () -> {
-			stepCommits.stop(Duration.ofSeconds(5));
-			finishes.stop(Duration.ofSeconds(5));
+			stopWriters();
 			callback.run();
 		});
+	}
+
+	/** Once no run is in progress: writes the steps and finishes still queued, then stops their writers. */
+	private void stopWriters() {
+		stepCommits.stop(Duration.ofSeconds(5));
+		finishes.stop(Duration.ofSeconds(5));
 	}
 
 	@Override
@@ -346,8 +347,6 @@ class Runner implements SmartLifecycle, LeasedQueueWorker.Queue<Runs.Stored> {
 	/** A bot's mapping and steps as read from their stored JSON, kept while the stored text is the same. */
 	private record Definition(String variablesText, String stepsText, List<Variable> variables, List<Step> steps) {
 	}
-
-	private final Map<BotId, Definition> definitions = new java.util.concurrent.ConcurrentHashMap<>();
 
 	/** The bot's parsed definition: parsed once per version rather than once per run (steps are never modified). */
 	private Definition definition(Bots.Stored bot) {
