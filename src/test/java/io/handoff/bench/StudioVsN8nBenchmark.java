@@ -143,10 +143,9 @@ public final class StudioVsN8nBenchmark {
 	}
 
 	private static JsonNode round(Path offer, String url, int rate, int seconds, int receiverPort) throws Exception {
-		JsonNode result = run(offer, "--url", url, "--rate", String.valueOf(rate), "--seconds", String.valueOf(seconds),
+		// Every round is followed by settle(), which waits for both systems to be idle.
+		return run(offer, "--url", url, "--rate", String.valueOf(rate), "--seconds", String.valueOf(seconds),
 				"--receiver-port", String.valueOf(receiverPort), "--drain-seconds", HOOK_ONLY ? "0" : "60");
-		Thread.sleep(3000);
-		return result;
 	}
 
 	/**
