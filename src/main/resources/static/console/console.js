@@ -38,6 +38,30 @@ setInterval(() => {
   });
 }, 1000);
 
+// Live parts of a page are fetched again one at a time. htmx.ajax made while another is in flight is queued
+// (only the newest is kept) and later swapped into the element the first one has by then replaced, so a change
+// could be fetched and never shown. A part asked for again while it waits is fetched once, after what was in flight.
+const liveRefreshes = new Map();
+let liveRefreshing = false;
+
+function refreshLive(selector, url) {
+  liveRefreshes.set(selector, url);
+  if (!liveRefreshing) {
+    nextLiveRefresh();
+  }
+}
+
+function nextLiveRefresh() {
+  const next = liveRefreshes.entries().next();
+  liveRefreshing = !next.done;
+  if (next.done) {
+    return;
+  }
+  const [selector, url] = next.value;
+  liveRefreshes.delete(selector);
+  htmx.ajax('GET', url, { target: selector, select: selector, swap: 'outerHTML' }).finally(nextLiveRefresh);
+}
+
 // Live inbox: on a page that shows chats, refresh what changed when any chat's assignment changes.
 document.addEventListener('DOMContentLoaded', () => {
   const list = document.getElementById('chats');
@@ -47,31 +71,37 @@ document.addEventListener('DOMContentLoaded', () => {
     return;
   }
   const events = new EventSource(document.querySelector('meta[name=live-events]').content);
-  const refreshMessages = () =>
-    htmx.ajax('GET', location.pathname, { target: '#messages', select: '#messages', swap: 'outerHTML' });
+  const refreshMessages = () => refreshLive('#messages', location.pathname);
+  const refreshList = () => refreshLive('#chats', location.pathname + location.search);
+  const refreshFeed = () => refreshLive('#feed', feed.dataset.source);
   let opened = false;
   events.addEventListener('open', () => {
-    // What changed between drawing the page and listening is not sent again: a message still on its way when
-    // the page was drawn, or anything at all after a reconnect, is fetched once now.
+    // What changed between drawing the page and listening is not sent again, so it is fetched once now: the
+    // reports feed always (an assignment can land in that gap), a chat's messages when one was still on its way
+    // when the page was drawn, and everything after a reconnect. The chat list is left alone on the first open:
+    // swapping it under a user who is already clicking it costs more than a rare late row.
     const pending = document.querySelector('#messages .message-status.queued, #messages .message-status.sending');
     if (chat && (opened || pending)) {
       refreshMessages();
     }
     if (opened && list) {
-      htmx.ajax('GET', location.pathname + location.search, { target: '#chats', select: '#chats', swap: 'outerHTML' });
+      refreshList();
+    }
+    if (feed) {
+      refreshFeed();
     }
     opened = true;
   });
   events.addEventListener('chat', e => {
     if (chat && chat.dataset.liveChat === e.data) {
-      htmx.ajax('GET', location.pathname, { target: '#assignment', select: '#assignment', swap: 'outerHTML' })
-        .then(refreshMessages);
+      refreshLive('#assignment', location.pathname);
+      refreshMessages();
     }
     if (list) {
-      htmx.ajax('GET', location.pathname + location.search, { target: '#chats', select: '#chats', swap: 'outerHTML' });
+      refreshList();
     }
     if (feed) {
-      htmx.ajax('GET', feed.dataset.source, { target: '#feed', select: '#feed', swap: 'outerHTML' });
+      refreshFeed();
     }
   });
 });
