@@ -15,7 +15,7 @@ public record DeliveryId(@JsonValue String value) {
 		Objects.requireNonNull(value, "value");
 	}
 
-	private static final String PREFIX = "dlv";
+	static final String PREFIX = "dlv";
 
 	static DeliveryId next() {
 		return new DeliveryId(Ids.next(PREFIX));

@@ -77,6 +77,7 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 		// the leases, on the queue's own thread) must not wait for it.
 		retentionThread = Executors.newSingleThreadScheduledExecutor(
 				Thread.ofPlatform().name("handoff-retention").daemon().factory());
+		retentionThread.execute(() -> quietly("history partitions", retention::prepare));
 		retentionThread.scheduleWithFixedDelay(() -> quietly("retention", retention::run),
 				properties.retentionInterval().toMillis(), properties.retentionInterval().toMillis(),
 				TimeUnit.MILLISECONDS);

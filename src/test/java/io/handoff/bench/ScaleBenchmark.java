@@ -106,7 +106,8 @@ public final class ScaleBenchmark {
 			// Retention on a second node: how long it takes, and the first node's lists meanwhile.
 			try (NodeProcess retention = NodeProcess.start("bench-retention", jdbcUrl, work, "--logging.level.root=WARN",
 					"--logging.level.io.handoff.inbox=INFO",
-					"--logging.level.io.handoff.delivery.Retention=INFO", "--handoff.delivery.retention-interval=5s")) {
+					"--logging.level.io.handoff.delivery.Retention=INFO",
+					"--logging.level.io.handoff.delivery.HistoryPartitions=INFO", "--handoff.delivery.retention-interval=5s")) {
 				System.out.println("| while another node runs retention | p50 | p95 | max |");
 				System.out.println("|---|---|---|---|");
 				for (Row row : rows) {
@@ -115,9 +116,11 @@ public final class ScaleBenchmark {
 					}
 				}
 				System.out.println();
+				String dropped = retention.awaitLog("(Dropped the history of \\S+ in \\d+ ms)", Duration.ofMinutes(30));
 				String done = retention.awaitLog("(Retention deleted \\d+ rows older than \\S+ in \\d+ ms)",
 						Duration.ofMinutes(30));
-				System.out.printf("%s; %s after it (from %s).%n", done, Sample.of(jdbcUrl).size, sample.size);
+				System.out.printf("%s; then %s; %s after it (from %s).%n", dropped, done, Sample.of(jdbcUrl).size,
+						sample.size);
 			}
 		}
 	}

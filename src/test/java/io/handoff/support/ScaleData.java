@@ -63,6 +63,11 @@ public final class ScaleData {
 					       '{chat.assigned}', 'none', 'json', 'per_chat', true, true, 'sealed', now(), now()
 					FROM generate_series(0, %4$d - 1) i;
 					""".formatted(WORKSPACE, OTHER_WORKSPACE, NUMBER, ENDPOINTS));
+			// The history's months have their partitions, as the nodes would have made them month by month.
+			sql.execute("""
+					SELECT history_partition(h.name, m::date) FROM history_tables h,
+					    generate_series(date_trunc('month', %1$s - interval '%2$d days'), %1$s, interval '1 month') m
+					""".formatted(now, sizes.days()));
 			// Row n of each kind is made at an even step through the period, oldest first; the neighbour workspace
 			// gets one chat and one event in fifty.
 			sql.execute("""
