@@ -522,15 +522,18 @@ class Deliveries {
 	record Hour(Instant hour, int attempts, int succeeded, double p95Ms) {
 	}
 
+	/** The endpoint-health statement of the delivery-log page (bench/scale.sh times it on its own). */
+	static final String HOURLY = """
+			SELECT date_trunc('hour', started_at) AS hour, count(*) AS attempts,
+			       count(*) FILTER (WHERE outcome = 'success') AS succeeded,
+			       percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
+			FROM delivery_attempts
+			WHERE endpoint_id = :endpoint AND workspace_id = :workspace AND started_at >= :since
+			GROUP BY 1 ORDER BY 1
+			""";
+
 	List<Hour> hourly(WorkspaceId workspace, String endpointId, Instant since) {
-		return jdbc.sql("""
-				SELECT date_trunc('hour', started_at) AS hour, count(*) AS attempts,
-				       count(*) FILTER (WHERE outcome = 'success') AS succeeded,
-				       percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
-				FROM delivery_attempts
-				WHERE endpoint_id = :endpoint AND workspace_id = :workspace AND started_at >= :since
-				GROUP BY 1 ORDER BY 1
-				""")
+		return jdbc.sql(HOURLY)
 			.param("endpoint", endpointId)
 			.param("workspace", workspace.value())
 			.param("since", SqlValues.timestamp(since))

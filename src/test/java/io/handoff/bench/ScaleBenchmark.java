@@ -21,6 +21,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.flywaydb.core.Flyway;
+
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import io.handoff.platform.Tokens;
@@ -30,7 +34,7 @@ import io.handoff.support.ScaleData;
 /**
  * Costs as history grows (issue: "Costs that do not grow with history"): a workspace grown by SQL
  * ({@link ScaleData}) to 200,000 chats and customers, 2,000,000 events, deliveries and attempts over 60 days by
- * default, beside the demo workspace. Then every list endpoint with each filter, the console's inbox, chat and
+ * default. The history is grown in the tables as they were before monthly partitions and migrated (timed). Then every list endpoint with each filter, the console's inbox, chat and
  * delivery-log pages are asked one request after another (p50/p95 by the client), the queue-metrics statement's own
  * timer is read from {@code /actuator/prometheus}, and a second node runs retention (30 days: about half the
  * history) while the first node's lists are asked again.
@@ -56,73 +60,147 @@ public final class ScaleBenchmark {
 			.setServerConfig("shared_preload_libraries", "auto_explain")
 			.setServerConfig("auto_explain.log_min_duration", "20ms")
 			.setServerConfig("auto_explain.log_analyze", "on")
-			.start();
-				NodeProcess node = NodeProcess.start("bench", postgres.getJdbcUrl("postgres", "postgres"), work,
-						"--handoff.demo=true", "--logging.level.root=WARN", "--logging.level.io.handoff.inbox=INFO",
-						"--handoff.metrics.token=" + METRICS_TOKEN)) {
+			.start()) {
 			String jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
-			String demoEmail = node.awaitLog("Demo Owner sign-in: (\\S+) /", Duration.ofSeconds(60));
-			String password = node.awaitLog("Demo Owner sign-in: \\S+ / (\\S+)", Duration.ofSeconds(5));
+			// The history is grown in the tables as they were before monthly partitions, then migrated, as an
+			// existing installation's would be.
 			long started = System.nanoTime();
+			Flyway.configure().dataSource(jdbcUrl, "postgres", "postgres").locations("classpath:db/migration")
+				.target(BEFORE_PARTITIONS).load().migrate();
 			try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
 					Statement sql = db.createStatement()) {
 				sql.execute("SET synchronous_commit = off");
 				ScaleData.grow(db, new ScaleData.Sizes(chats, events, deliveries, 60));
-				// An API key and a signed-in owner for the grown workspace (the demo owner's password).
-				sql.execute("""
-						INSERT INTO roles (id, workspace_id, name, base, built_in)
-						VALUES ('role_SCALEOWNER', '%1$s', 'Owner', 'owner', true);
-						INSERT INTO members (id, workspace_id, name, email, org_role_id, password_hash, created_at)
-						SELECT 'usr_SCALEOWNER', '%1$s', 'Scale Owner', '%2$s', 'role_SCALEOWNER', password_hash, now()
-						FROM members WHERE lower(email) = lower('%3$s');
-						INSERT INTO api_keys (id, workspace_id, name, hint, key_hash, created_at)
-						VALUES ('key_SCALE', '%1$s', 'Scale', 'hk_…', '%4$s', now());
-						""".formatted(ScaleData.WORKSPACE, PASSWORD_EMAIL, demoEmail, Tokens.hash(KEY)));
 			}
 			double seedSeconds = (System.nanoTime() - started) / 1e9;
-			Sample sample = Sample.of(jdbcUrl);
-
-			HttpClient plain = HttpClient.newHttpClient();
-			HttpClient console = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-			ReportsBenchmark.signIn(console, node.baseUrl(), PASSWORD_EMAIL, password);
-			String base = node.baseUrl();
-
-			System.out.printf("## Scale benchmark%n%n");
-			System.out.printf(Locale.ROOT, "Machine: %d cores; embedded PostgreSQL (fsync on), one Handoff node, same machine. "
-					+ "Grown workspace: %,d chats and customers, %,d events, %,d deliveries (%s), %,d attempts, over 60 days; "
-					+ "seeded in %.0f s; tables and indexes %s. Each row: 10 requests to warm up, then %d one after another.%n%n",
-					Runtime.getRuntime().availableProcessors(), chats, events, deliveries, "5 endpoints",
-					sample.attempts, seedSeconds, sample.size, requests);
-			System.out.println("| request | p50 | p95 | max |");
-			System.out.println("|---|---|---|---|");
-			List<Row> rows = rows(sample);
-			for (Row row : rows) {
-				row.measure(row.console ? console : plain, base);
+			String rowsBefore = historyRows(jdbcUrl);
+			started = System.nanoTime();
+			Flyway.configure().dataSource(jdbcUrl, "postgres", "postgres").locations("classpath:db/migration").load()
+				.migrate();
+			String migration = String.format(Locale.ROOT,
+					"Migration to monthly partitions (V19) of %s: %.0f s; rows after it: %s", rowsBefore,
+					(System.nanoTime() - started) / 1e9, historyRows(jdbcUrl));
+			// A database that has been running is vacuumed: measure that, not autovacuum catching up with the seed.
+			started = System.nanoTime();
+			try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+					Statement sql = db.createStatement()) {
+				sql.execute("VACUUM ANALYZE");
 			}
-			System.out.println();
-			System.out.printf(Locale.ROOT, "Queue metrics statement (every 10 s on each node): %s%n%n",
-					metricsTimer(plain, base));
-
-			// Retention on a second node: how long it takes, and the first node's lists meanwhile.
-			try (NodeProcess retention = NodeProcess.start("bench-retention", jdbcUrl, work, "--logging.level.root=WARN",
-					"--logging.level.io.handoff.inbox=INFO",
-					"--logging.level.io.handoff.delivery.Retention=INFO",
-					"--logging.level.io.handoff.delivery.HistoryPartitions=INFO", "--handoff.delivery.retention-interval=5s")) {
-				System.out.println("| while another node runs retention | p50 | p95 | max |");
-				System.out.println("|---|---|---|---|");
-				for (Row row : rows) {
-					if (row.duringRetention) {
-						row.measure(row.console ? console : plain, base);
-					}
-				}
-				System.out.println();
-				String dropped = retention.awaitLog("(Dropped the history of \\S+ in \\d+ ms)", Duration.ofMinutes(30));
-				String done = retention.awaitLog("(Retention deleted \\d+ rows older than \\S+ in \\d+ ms)",
-						Duration.ofMinutes(30));
-				System.out.printf("%s; then %s; %s after it (from %s).%n", dropped, done, Sample.of(jdbcUrl).size,
-						sample.size);
+			migration += String.format(Locale.ROOT, "; VACUUM ANALYZE after it: %.0f s", (System.nanoTime() - started) / 1e9);
+			try (NodeProcess node = NodeProcess.start("bench", jdbcUrl, work,
+					"--logging.level.root=WARN", "--logging.level.io.handoff.inbox=INFO",
+					"--handoff.metrics.token=" + METRICS_TOKEN)) {
+				run(node, jdbcUrl, work, chats, events, deliveries, seedSeconds, migration);
 			}
 		}
+	}
+
+	/** The version before the history tables were partitioned. */
+	private static final String BEFORE_PARTITIONS = "18";
+
+	private static String historyRows(String jdbcUrl) throws Exception {
+		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+				Statement sql = db.createStatement();
+				ResultSet rs = sql.executeQuery("""
+						SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM deliveries),
+						       (SELECT count(*) FROM delivery_attempts)""")) {
+			rs.next();
+			return String.format(Locale.ROOT, "%,d events, %,d deliveries, %,d attempts", rs.getLong(1), rs.getLong(2),
+					rs.getLong(3));
+		}
+	}
+
+	private static void run(NodeProcess node, String jdbcUrl, Path work, int chats, int events, int deliveries,
+			double seedSeconds, String migration) throws Exception {
+		String password = "scale-" + Long.toHexString(System.nanoTime());
+		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+				Statement sql = db.createStatement()) {
+			// An API key and a signed-in owner for the grown workspace.
+			sql.execute("""
+					INSERT INTO roles (id, workspace_id, name, base, built_in)
+					VALUES ('role_SCALEOWNER', '%1$s', 'Owner', 'owner', true);
+					INSERT INTO members (id, workspace_id, name, email, org_role_id, password_hash, created_at)
+					VALUES ('usr_SCALEOWNER', '%1$s', 'Scale Owner', '%2$s', 'role_SCALEOWNER', '%3$s', now());
+					INSERT INTO api_keys (id, workspace_id, name, hint, key_hash, created_at)
+					VALUES ('key_SCALE', '%1$s', 'Scale', 'hk_…', '%4$s', now());
+					""".formatted(ScaleData.WORKSPACE, PASSWORD_EMAIL,
+					PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(password), Tokens.hash(KEY)));
+		}
+		Sample sample = Sample.of(jdbcUrl);
+
+		HttpClient plain = HttpClient.newHttpClient();
+		HttpClient console = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		ReportsBenchmark.signIn(console, node.baseUrl(), PASSWORD_EMAIL, password);
+		String base = node.baseUrl();
+
+		System.out.printf("## Scale benchmark%n%n");
+		System.out.printf(Locale.ROOT, "Machine: %d cores; embedded PostgreSQL (fsync on), one Handoff node, same machine. "
+				+ "Grown workspace: %,d chats and customers, %,d events, %,d deliveries (%s), %,d attempts, over 60 days; "
+				+ "seeded in %.0f s; tables and indexes %s. Each row: 10 requests to warm up, then %d one after another.%n%n",
+				Runtime.getRuntime().availableProcessors(), chats, events, deliveries, "5 endpoints",
+				sample.attempts, seedSeconds, sample.size, requests);
+		System.out.printf("%s.%n%n", migration);
+		System.out.println("| request | p50 | p95 | max |");
+		System.out.println("|---|---|---|---|");
+		List<Row> rows = rows(sample);
+		for (Row row : rows) {
+			row.measure(row.console ? console : plain, base);
+		}
+		System.out.println();
+		System.out.printf(Locale.ROOT, "Queue metrics statement (every 10 s on each node): %s%n%n",
+				metricsTimer(plain, base));
+		System.out.printf("Endpoint health statement of the delivery-log page (the last 24 hours of one endpoint): %s%n%n",
+				healthStatement(jdbcUrl, sample.endpoint));
+
+		// Retention on a second node: how long it takes, and the first node's lists meanwhile.
+		try (NodeProcess retention = NodeProcess.start("bench-retention", jdbcUrl, work, "--logging.level.root=WARN",
+				"--logging.level.io.handoff.inbox=INFO",
+				"--logging.level.io.handoff.delivery.Retention=INFO",
+				"--logging.level.io.handoff.delivery.HistoryPartitions=INFO", "--handoff.delivery.retention-interval=5s")) {
+			System.out.println("| while another node runs retention | p50 | p95 | max |");
+			System.out.println("|---|---|---|---|");
+			for (Row row : rows) {
+				if (row.duringRetention) {
+					row.measure(row.console ? console : plain, base);
+				}
+			}
+			System.out.println();
+			String dropped = retention.awaitLog("(Dropped the history of \\S+ in \\d+ ms)", Duration.ofMinutes(30));
+			String done = retention.awaitLog("(Retention deleted \\d+ rows older than \\S+ in \\d+ ms)",
+					Duration.ofMinutes(30));
+			System.out.printf("%s; then %s; %s after it (from %s).%n", dropped, done, Sample.of(jdbcUrl).size,
+					sample.size);
+		}
+	}
+
+	/** The delivery-log page's endpoint-health statement, run on its own with EXPLAIN ANALYZE: its time and plan. */
+	static String healthStatement(String jdbcUrl, String endpoint) throws Exception {
+		java.lang.reflect.Field field = Class.forName("io.handoff.delivery.Deliveries").getDeclaredField("HOURLY");
+		field.setAccessible(true);
+		String statement = ((String) field.get(null)).replace(":endpoint", "'" + endpoint + "'")
+			.replace(":workspace", "'" + ScaleData.WORKSPACE + "'")
+			.replace(":since", "now() - interval '24 hours'");
+		List<Double> times = new ArrayList<>();
+		String plan = "";
+		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+				Statement sql = db.createStatement()) {
+			for (int i = 0; i < 20; i++) {
+				StringBuilder lines = new StringBuilder();
+				try (ResultSet rs = sql.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + statement)) {
+					while (rs.next()) {
+						lines.append(rs.getString(1)).append('\n');
+					}
+				}
+				Matcher m = Pattern.compile("Execution Time: ([\\d.]+) ms").matcher(lines);
+				if (m.find()) {
+					times.add(Double.parseDouble(m.group(1)));
+				}
+				plan = lines.toString();
+			}
+		}
+		Collections.sort(times);
+		return String.format(Locale.ROOT, "p50 %.1f ms, max %.1f ms; plan:%n%n```%n%s```", times.get(times.size() / 2),
+				times.get(times.size() - 1), plan);
 	}
 
 	/** What the grown database holds, and ids to filter by. */

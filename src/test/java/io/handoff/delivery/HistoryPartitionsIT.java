@@ -211,6 +211,28 @@ class HistoryPartitionsIT {
 	}
 
 	@Test
+	void aLargePayloadIsStoredCompressedWithLz4WhereTheServerHasIt() {
+		boolean lz4 = jdbc.sql("""
+				SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'
+				""").query(Boolean.class).single();
+		StringBuilder payload = new StringBuilder("{\"type\":\"chat.assigned\",\"data\":{\"history\":[");
+		for (int i = 0; payload.length() < 3000; i++) {
+			payload.append(i == 0 ? "" : ",").append("{\"sequence\":").append(i).append(",\"agent\":\"Anita Rao\"}");
+		}
+		payload.append("]}}");
+		String id = Ids.next("evt");
+		jdbc.sql("INSERT INTO events (id, workspace_id, type, payload, occurred_at) VALUES (:id, 'ws_P', 'chat.assigned', :payload, now())")
+			.param("id", id).param("payload", payload.toString()).update();
+
+		var stored = jdbc.sql("""
+				SELECT pg_column_compression(payload) AS method, pg_column_size(payload) AS size, octet_length(payload) AS length
+				FROM events WHERE id = :id
+				""").param("id", id).query().singleRow();
+		assertThat(stored.get("method")).isEqualTo(lz4 ? "lz4" : "pglz");
+		assertThat(((Number) stored.get("size")).intValue()).isLessThan(((Number) stored.get("length")).intValue() / 2);
+	}
+
+	@Test
 	void deletingAnEndpointStillDeletesItsDeliveriesAndAttempts() {
 		jdbc.sql("""
 				INSERT INTO webhook_endpoints (id, workspace_id, name, url, all_business_numbers, event_types, auth_type,

@@ -63,10 +63,15 @@ public final class ScaleData {
 					       '{chat.assigned}', 'none', 'json', 'per_chat', true, true, 'sealed', now(), now()
 					FROM generate_series(0, %4$d - 1) i;
 					""".formatted(WORKSPACE, OTHER_WORKSPACE, NUMBER, ENDPOINTS));
-			// The history's months have their partitions, as the nodes would have made them month by month.
+			// The history's months have their partitions, as the nodes would have made them month by month (unless
+			// the tables are still as they were before partitions, for a migration to be measured).
 			sql.execute("""
-					SELECT history_partition(h.name, m::date) FROM history_tables h,
-					    generate_series(date_trunc('month', %1$s - interval '%2$d days'), %1$s, interval '1 month') m
+					DO $$ BEGIN
+					IF to_regprocedure('history_partition(text, date)') IS NOT NULL THEN
+					    PERFORM history_partition(h.name, m::date) FROM history_tables h,
+					        generate_series(date_trunc('month', %1$s - interval '%2$d days'), %1$s, interval '1 month') m;
+					END IF;
+					END $$
 					""".formatted(now, sizes.days()));
 			// Row n of each kind is made at an even step through the period, oldest first; the neighbour workspace
 			// gets one chat and one event in fifty.
