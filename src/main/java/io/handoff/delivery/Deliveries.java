@@ -528,15 +528,17 @@ class Deliveries {
 			       count(*) FILTER (WHERE outcome = 'success') AS succeeded,
 			       percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
 			FROM delivery_attempts
-			WHERE endpoint_id = :endpoint AND workspace_id = :workspace AND started_at >= :since
+			WHERE endpoint_id = :endpoint AND workspace_id = :workspace AND started_at >= :since AND started_at < :until
 			GROUP BY 1 ORDER BY 1
 			""";
 
-	List<Hour> hourly(WorkspaceId workspace, String endpointId, Instant since) {
+	/** The endpoint's attempts that began from {@code since} until before {@code until}, an hour at a time. */
+	List<Hour> hourly(WorkspaceId workspace, String endpointId, Instant since, Instant until) {
 		return jdbc.sql(HOURLY)
 			.param("endpoint", endpointId)
 			.param("workspace", workspace.value())
 			.param("since", SqlValues.timestamp(since))
+			.param("until", SqlValues.timestamp(until))
 			.query((rs, n) -> new Hour(SqlValues.instant(rs, "hour"), rs.getInt("attempts"), rs.getInt("succeeded"),
 					rs.getDouble("p95")))
 			.list();

@@ -16,6 +16,7 @@ import io.handoff.platform.HandoffException;
 import io.handoff.platform.Page;
 import io.handoff.platform.PageRequest;
 import io.handoff.platform.Timestamps;
+import io.handoff.platform.WorkspaceId;
 import io.handoff.webhooks.EndpointId;
 import io.handoff.webhooks.WebhookSender;
 import io.handoff.webhooks.WebhookService;
@@ -100,7 +101,10 @@ public class DeliveryService {
 		Instant now = Timestamps.now(clock);
 		Instant first = now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(java.time.Duration.ofHours(23));
 		java.util.Map<Instant, Deliveries.Hour> byHour = new java.util.HashMap<>();
-		deliveries.hourly(caller.workspaceId(), endpointId.value(), first).forEach(h -> byHour.put(h.hour(), h));
+		settledHours(caller.workspaceId(), endpointId.value(), first, now).forEach(h -> byHour.put(h.hour(), h));
+		Instant live = liveFrom(first, now);
+		deliveries.hourly(caller.workspaceId(), endpointId.value(), live, now.plus(java.time.Duration.ofDays(1)))
+			.forEach(h -> byHour.put(h.hour(), h));
 		List<Health.Hour> hours = new java.util.ArrayList<>();
 		int attempts = 0;
 		int succeeded = 0;
@@ -117,6 +121,38 @@ public class DeliveryService {
 		}
 		return new Health(hours, attempts, attempts == 0 ? null : (double) succeeded / attempts,
 				attempts == 0 ? null : worstP95);
+	}
+
+	/**
+	 * An attempt is recorded when it ends, so an hour's figures stop changing once the longest attempt that began in
+	 * it has been recorded: a request's timeout is seconds, and two minutes is ample.
+	 */
+	private static final java.time.Duration SETTLED = java.time.Duration.ofMinutes(2);
+
+	/** Hours of endpoint health that can no longer change, per endpoint, so a page reads only the live hour. */
+	private final java.util.Map<String, Settled> settled = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private record Settled(Instant from, Instant until, List<Deliveries.Hour> hours) {
+	}
+
+	private static Instant liveFrom(Instant first, Instant now) {
+		Instant live = now.minus(SETTLED).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+		return live.isBefore(first) ? first : live;
+	}
+
+	/** The endpoint's hours from {@code first} to the live one: read once, then kept until the live hour moves on. */
+	private List<Deliveries.Hour> settledHours(WorkspaceId workspace, String endpointId, Instant first, Instant now) {
+		Instant until = liveFrom(first, now);
+		String key = workspace.value() + "/" + endpointId;
+		Settled known = settled.get(key);
+		if (known == null || !known.from().equals(first) || !known.until().equals(until)) {
+			if (settled.size() > 10_000) {
+				settled.clear();
+			}
+			known = new Settled(first, until, deliveries.hourly(workspace, endpointId, first, until));
+			settled.put(key, known);
+		}
+		return known.hours();
 	}
 
 	/** One delivery with every attempt, oldest first. */

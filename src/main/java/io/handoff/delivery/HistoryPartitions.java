@@ -52,7 +52,14 @@ class HistoryPartitions {
 		YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
 		int made = 0;
 		for (int i = 0; i <= MONTHS_AHEAD; i++) {
-			made += make(current.plusMonths(i));
+			try {
+				made += make(current.plusMonths(i));
+			}
+			catch (DataAccessException e) {
+				// Another node making the same month at the same moment, or the tables busy: the next run tries again.
+				log.info("The {} partitions were not made this time: {}", current.plusMonths(i),
+						e.getMostSpecificCause().getMessage());
+			}
 		}
 		return made;
 	}

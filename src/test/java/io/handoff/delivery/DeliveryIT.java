@@ -25,6 +25,8 @@ import tools.jackson.databind.JsonNode;
 
 import io.handoff.inbox.ChatService;
 import io.handoff.inbox.MemberId;
+import io.handoff.webhooks.EndpointId;
+import io.handoff.platform.Caller;
 import io.handoff.support.Api;
 import io.handoff.support.Await;
 import io.handoff.support.Fixtures;
@@ -53,6 +55,9 @@ class DeliveryIT {
 
 	@Autowired
 	Retention retention;
+
+	@Autowired
+	DeliveryService deliveryService;
 
 	Fixtures.Workspace ws;
 
@@ -459,6 +464,27 @@ class DeliveryIT {
 		assertThat(api.get("/api/v1/events").json().get("data")).hasSize(1);
 		assertThat(jdbc.sql("SELECT count(*) FROM delivery_attempts WHERE delivery_id = :id").param("id", old)
 			.query(Long.class).single()).isZero();
+	}
+
+	/** The hours that can no longer change are read once and kept; the live hour is read each time. */
+	@Test
+	void endpointHealthAddsTheLiveHourToTheSettledOnes() {
+		EndpointId endpoint = new EndpointId(endpoint("{}").at("/endpoint/id").asString());
+		Caller lead = new Caller(ws.id(), Caller.Kind.MEMBER, ws.anita().id().value(), "Anita Rao", true);
+		receiver.setDispatcher(ok());
+		assign(ws.john().id());
+		awaitDelivery("succeeded");
+		assertThat(deliveryService.health(lead, endpoint).attempts()).isEqualTo(1);
+
+		clock.advance(Duration.ofHours(3));
+		assertThat(deliveryService.health(lead, endpoint).attempts()).as("the first hour, now settled").isEqualTo(1);
+		assign(ws.rahul().id());
+		Await.until("the second attempt counts", () -> deliveryService.health(lead, endpoint).attempts() == 2);
+		assertThat(deliveryService.health(lead, endpoint).hours()).filteredOn(h -> h.attempts() == 1).hasSize(2);
+		assertThat(deliveryService.health(lead, endpoint).successRate()).isEqualTo(1.0);
+
+		clock.advance(Duration.ofHours(22));
+		assertThat(deliveryService.health(lead, endpoint).attempts()).as("the first hour is out of the day").isEqualTo(1);
 	}
 
 	@Test
