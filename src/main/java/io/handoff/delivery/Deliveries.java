@@ -555,21 +555,24 @@ class Deliveries {
 
 	static final int BACKLOG_COUNT_CAP = 10_000;
 
+	/** The queue-metrics statement (bench/scale.sh times it on its own). */
+	static final String BACKLOG = """
+			WITH RECURSIVE due_endpoints (endpoint_id) AS (""" + PENDING_ENDPOINTS + """
+			)
+			SELECT endpoint_id, due, oldest FROM (
+			    SELECT e.endpoint_id,
+			           (SELECT min(p.next_attempt_at) FROM deliveries p
+			            WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending') AS oldest,
+			           (SELECT count(*) FROM (
+			                SELECT 1 FROM deliveries p
+			                WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending' AND p.next_attempt_at <= :now
+			                LIMIT :cap) x) AS due
+			    FROM due_endpoints e WHERE e.endpoint_id IS NOT NULL) b
+			WHERE oldest <= :now
+			""";
+
 	List<Backlog> backlog(Instant now) {
-		return jdbc.sql("""
-				WITH RECURSIVE due_endpoints (endpoint_id) AS (""" + PENDING_ENDPOINTS + """
-				)
-				SELECT endpoint_id, due, oldest FROM (
-				    SELECT e.endpoint_id,
-				           (SELECT min(p.next_attempt_at) FROM deliveries p
-				            WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending') AS oldest,
-				           (SELECT count(*) FROM (
-				                SELECT 1 FROM deliveries p
-				                WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending' AND p.next_attempt_at <= :now
-				                LIMIT :cap) x) AS due
-				    FROM due_endpoints e WHERE e.endpoint_id IS NOT NULL) b
-				WHERE oldest <= :now
-				""")
+		return jdbc.sql(BACKLOG)
 			.param("now", SqlValues.timestamp(now))
 			.param("cap", BACKLOG_COUNT_CAP)
 			.query((rs, n) -> new Backlog(rs.getString("endpoint_id"), rs.getLong("due"), SqlValues.instant(rs, "oldest")))

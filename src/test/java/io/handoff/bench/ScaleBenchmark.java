@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -156,8 +157,12 @@ public final class ScaleBenchmark {
 		System.out.println();
 		System.out.printf(Locale.ROOT, "Queue metrics statement (every 10 s on each node): %s%n%n",
 				metricsTimer(plain, base));
+		System.out.printf("Queue metrics statement on its own: %s%n%n", statement(jdbcUrl, "BACKLOG",
+				Map.of(":now", "now()", ":cap", "10000")));
 		System.out.printf("Endpoint health statement of the delivery-log page (the last 24 hours of one endpoint): %s%n%n",
-				healthStatement(jdbcUrl, sample.endpoint));
+				statement(jdbcUrl, "HOURLY", Map.of(":endpoint", "'" + sample.endpoint + "'",
+						":workspace", "'" + ScaleData.WORKSPACE + "'", ":since", "now() - interval '24 hours'",
+						":until", "now() + interval '1 day'")));
 
 		// Retention on a second node: how long it takes, and the first node's lists meanwhile.
 		try (NodeProcess retention = NodeProcess.start("bench-retention", jdbcUrl, work, "--logging.level.root=WARN",
@@ -181,13 +186,17 @@ public final class ScaleBenchmark {
 		}
 	}
 
-	/** The delivery-log page's endpoint-health statement, run on its own with EXPLAIN ANALYZE: its time and plan. */
-	static String healthStatement(String jdbcUrl, String endpoint) throws Exception {
-		java.lang.reflect.Field field = Class.forName("io.handoff.delivery.Deliveries").getDeclaredField("HOURLY");
+	/**
+	 * One of the delivery module's statements (a constant of {@code Deliveries}), its parameters replaced by the given
+	 * SQL, run on its own with EXPLAIN ANALYZE twenty times: its time and plan.
+	 */
+	static String statement(String jdbcUrl, String constant, Map<String, String> parameters) throws Exception {
+		java.lang.reflect.Field field = Class.forName("io.handoff.delivery.Deliveries").getDeclaredField(constant);
 		field.setAccessible(true);
-		String statement = ((String) field.get(null)).replace(":endpoint", "'" + endpoint + "'")
-			.replace(":workspace", "'" + ScaleData.WORKSPACE + "'")
-			.replace(":since", "now() - interval '24 hours'").replace(":until", "now() + interval '1 day'");
+		String statement = (String) field.get(null);
+		for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+			statement = statement.replace(parameter.getKey(), parameter.getValue());
+		}
 		List<Double> times = new ArrayList<>();
 		String plan = "";
 		try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
