@@ -96,11 +96,10 @@ class HistoryPartitions {
 	}
 
 	private static Optional<YearMonth> month(String table, String partition) {
-		String suffix = partition.substring(table.length() + 1);
-		if (!partition.startsWith(table + "_") || !suffix.matches("\\d{4}_\\d{2}")) {
+		if (!partition.matches(java.util.regex.Pattern.quote(table) + "_\\d{4}_\\d{2}")) {
 			return Optional.empty();
 		}
-		return Optional.of(YearMonth.parse(suffix, SUFFIX));
+		return Optional.of(YearMonth.parse(partition.substring(table.length() + 1), SUFFIX));
 	}
 
 	/**
@@ -120,10 +119,12 @@ class HistoryPartitions {
 	}
 
 	/**
-	 * Drops a month of history in one transaction: first the few rows that point into it from later months (the
-	 * deliveries of its last events made just after midnight, and the resends of its deliveries, with their attempts),
-	 * then its attempts, deliveries and events. A month with a delivery still under way stays until it finishes.
-	 * Answers false, having changed nothing, when it cannot go yet or the tables are busy.
+	 * Drops a month of history. One transaction, under the three tables' locks, deletes the few rows that point into
+	 * it from later months (the deliveries of its last events made just after midnight, and the resends of its
+	 * deliveries, with their attempts) and detaches its attempts, deliveries and events; the detached tables are
+	 * dropped after it, without the locks. A month with a delivery still under way stays until it finishes. Answers
+	 * false when it cannot go yet or the tables are busy (having changed nothing), or when the detached tables could
+	 * not be dropped (the next run drops them).
 	 */
 	boolean drop(YearMonth month) {
 		long started = System.nanoTime();
