@@ -101,8 +101,8 @@ public class DeliveryService {
 		Instant now = Timestamps.now(clock);
 		Instant first = now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(java.time.Duration.ofHours(23));
 		java.util.Map<Instant, Deliveries.Hour> byHour = new java.util.HashMap<>();
-		settledHours(caller.workspaceId(), endpointId.value(), first, now).forEach(h -> byHour.put(h.hour(), h));
 		Instant live = liveFrom(first, now);
+		settledHours(caller.workspaceId(), endpointId.value(), first, live).forEach(h -> byHour.put(h.hour(), h));
 		deliveries.hourly(caller.workspaceId(), endpointId.value(), live, now.plus(java.time.Duration.ofDays(1)))
 			.forEach(h -> byHour.put(h.hour(), h));
 		List<Health.Hour> hours = new java.util.ArrayList<>();
@@ -140,9 +140,8 @@ public class DeliveryService {
 		return live.isBefore(first) ? first : live;
 	}
 
-	/** The endpoint's hours from {@code first} to the live one: read once, then kept until the live hour moves on. */
-	private List<Deliveries.Hour> settledHours(WorkspaceId workspace, String endpointId, Instant first, Instant now) {
-		Instant until = liveFrom(first, now);
+	/** The endpoint's hours from {@code first} until the live one: read once, then kept until the live hour moves on. */
+	private List<Deliveries.Hour> settledHours(WorkspaceId workspace, String endpointId, Instant first, Instant until) {
 		String key = workspace.value() + "/" + endpointId;
 		Settled known = settled.get(key);
 		if (known == null || !known.from().equals(first) || !known.until().equals(until)) {

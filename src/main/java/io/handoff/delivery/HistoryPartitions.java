@@ -170,7 +170,7 @@ class HistoryPartitions {
 					.update();
 				// Detached here, dropped after: removing a month's files takes most of a second, and the tables'
 				// locks are not held meanwhile.
-				for (String table : List.of("delivery_attempts", "deliveries", "events")) {
+				for (String table : TABLES.reversed()) {
 					if (jdbc.sql("SELECT to_regclass(:name) IS NOT NULL").param("name", table + "_" + suffix)
 						.query(Boolean.class).single()) {
 						jdbc.sql("ALTER TABLE " + table + " DETACH PARTITION " + table + "_" + suffix).update();
