@@ -428,6 +428,66 @@ class DeliveryIT {
 		Await.until("the recovered deliveries succeed", () -> count(id, "succeeded") == 3);
 	}
 
+	/**
+	 * A recover of more failed deliveries than one slice takes commits them slice by slice (one statement over a
+	 * million rows kept every claim stepping over its uncommitted entries for its whole length), queues each exactly
+	 * once, and leaves alone what it was not asked for.
+	 */
+	@Test
+	void recoversMoreThanASliceOfFailuresEachSliceCommittedOnItsOwn() {
+		// One delivery a second, so that nearly all the recovered ones are still waiting when the recover answers.
+		String id = endpoint("{\"rateLimitPerSecond\": 1, \"retrySchedule\": []}").at("/endpoint/id").asString();
+		String other = endpoint("{\"retrySchedule\": []}").at("/endpoint/id").asString();
+		receiver.setDispatcher(ok());
+		Instant now = clock.instant();
+		Instant since = now.minus(Duration.ofHours(1));
+		int failed = 12_001;
+		List<String> ids = new java.util.ArrayList<>();
+		for (int i = 0; i < failed; i++) {
+			ids.add(io.handoff.platform.Ids.next("dlv"));
+		}
+		insertFailed(ids, id, now.minus(Duration.ofMinutes(10)), false);
+		String before = io.handoff.platform.Ids.first("dlv", now.minus(Duration.ofHours(2)));
+		insertFailed(List.of(before), id, now.minus(Duration.ofHours(2)), false);
+		String test = io.handoff.platform.Ids.next("dlv");
+		insertFailed(List.of(test), id, now.minus(Duration.ofMinutes(5)), true);
+		String elsewhere = io.handoff.platform.Ids.next("dlv");
+		insertFailed(List.of(elsewhere), other, now.minus(Duration.ofMinutes(5)), false);
+
+		JsonNode recovered = api.post("/api/v1/webhooks/" + id + "/recover", """
+				{"since": "%s"}""".formatted(since)).json();
+
+		assertThat(recovered.get("queued").asInt()).isEqualTo(failed);
+		// Rows keep the id of the transaction that last wrote them: those still waiting were queued by three
+		// (5,000 + 5,000 + 2,001), not by one.
+		assertThat(jdbc.sql("""
+				SELECT count(DISTINCT xmin::text) FROM deliveries
+				WHERE endpoint_id = :endpoint AND status = 'pending' AND manual""")
+			.param("endpoint", id).query(Long.class).single()).isEqualTo(3);
+		assertThat(jdbc.sql("SELECT count(*) FROM deliveries WHERE id = ANY (CAST(:ids AS text[])) AND manual AND status <> 'failed'")
+			.param("ids", ids.toArray(String[]::new)).query(Long.class).single()).isEqualTo(failed);
+		assertThat(jdbc.sql("SELECT count(*) FROM deliveries WHERE id IN (:ids) AND status = 'failed' AND NOT manual")
+			.param("ids", List.of(before, test, elsewhere)).query(Long.class).single())
+			.as("before the period, a test send and another endpoint's are not recovered").isEqualTo(3);
+		// Not hours of one a second behind the other tests: the endpoint goes, and its deliveries with it.
+		assertThat(api.delete("/api/v1/webhooks/" + id).status()).isEqualTo(204);
+	}
+
+	private void insertFailed(List<String> ids, String endpointId, Instant at, boolean test) {
+		jdbc.sql("""
+				INSERT INTO deliveries (id, workspace_id, endpoint_id, event_id, event_type, chat_id, sequence, ordered, test,
+				                        status, attempts, next_attempt_at, created_at, updated_at, completed_at)
+				SELECT d.id, :workspace, :endpoint, 'evt_recover_' || d.n, 'chat.assigned', NULL, d.n, false, :test,
+				       'failed', 1, NULL, :at, :at, :at
+				FROM unnest(CAST(:ids AS text[])) WITH ORDINALITY AS d (id, n)""")
+			.param("workspace", ws.id().value())
+			.param("endpoint", endpointId)
+			.param("test", test)
+			.param("at", java.sql.Timestamp.from(at))
+			.param("ids", ids.toArray(String[]::new))
+			.update();
+	}
+
 	@Test
 	void takesOverDeliveriesWhoseLeaseExpired() throws Exception {
 		endpoint("{}");
