@@ -25,6 +25,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param hookRatePerSecond requests per second one bot's URL takes, sustained, on each node (0: no limit); more are
  *        answered 429 with {@code Retry-After}
  * @param hookBurst requests one bot's URL takes at once before {@code hookRatePerSecond} applies
+ * @param runRetention how long requests to bots' URLs and runs are kept at least; they go a whole month at a time,
+ *        once the month ended this long ago (a bot's sample request stays)
+ * @param retentionInterval how often run retention looks for a month to drop
  */
 @ConfigurationProperties("handoff.studio")
 public record StudioProperties(@DefaultValue("true") boolean runnerEnabled,
@@ -34,5 +37,6 @@ public record StudioProperties(@DefaultValue("true") boolean runnerEnabled,
 		@DefaultValue({ "10s", "30s", "2m", "10m", "30m", "1h", "3h", "6h", "12h" }) List<Duration> retrySchedule,
 		@DefaultValue("64") int maxConcurrentRuns, @DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("50") int maxSteps, @DefaultValue("100") int maxVariables,
-		@DefaultValue("50") double hookRatePerSecond, @DefaultValue("200") int hookBurst) {
+		@DefaultValue("50") double hookRatePerSecond, @DefaultValue("200") int hookBurst,
+		@DefaultValue("30d") Duration runRetention, @DefaultValue("1h") Duration retentionInterval) {
 }

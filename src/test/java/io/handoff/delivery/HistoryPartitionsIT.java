@@ -20,6 +20,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.handoff.platform.Ids;
+import io.handoff.platform.MonthlyPartitions;
 import io.handoff.support.FreshDatabase;
 
 /**
@@ -85,7 +86,8 @@ class HistoryPartitionsIT {
 
 		Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").load().migrate();
 		after = snapshot();
-		partitions = new HistoryPartitions(jdbc, new TransactionTemplate(new DataSourceTransactionManager(data)));
+		TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(data));
+		partitions = new HistoryPartitions(jdbc, transactions, new MonthlyPartitions(jdbc, transactions));
 	}
 
 	/** An event, and a delivery of it to each endpoint made a millisecond later with one attempt. */
@@ -156,7 +158,7 @@ class HistoryPartitionsIT {
 		assertThat(partitionOf("deliveries", id("dlv", start(FIVE_AGO).plusSeconds(3600).plusMillis(1), 11)))
 			.isEqualTo("deliveries" + suffix(FIVE_AGO));
 		assertThat(partitionOf("events", "evt_legacy")).isEqualTo("events_default");
-		assertThat(exists("events" + suffix(NOW.plusMonths(HistoryPartitions.MONTHS_AHEAD)))).isTrue();
+		assertThat(exists("events" + suffix(NOW.plusMonths(MonthlyPartitions.MONTHS_AHEAD)))).isTrue();
 		assertThat(jdbc.sql("SELECT reloptions::text FROM pg_class WHERE relname = :name")
 			.param("name", "deliveries" + suffix(NOW)).query(String.class).single()).contains("fillfactor=70");
 	}
