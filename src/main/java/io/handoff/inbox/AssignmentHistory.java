@@ -1,11 +1,13 @@
 package io.handoff.inbox;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.handoff.platform.Ids;
+import io.handoff.platform.ListQuery;
 import io.handoff.platform.SqlValues;
 import io.handoff.platform.WorkspaceId;
 
@@ -43,19 +45,7 @@ class AssignmentHistory {
 
 	/** Newest first; the cursor is a sequence number, since one chat's changes are ordered by it. */
 	List<AssignmentChange> list(WorkspaceId workspace, ChatId chat, Long beforeSequence, int fetchSize) {
-		return jdbc.sql("""
-				SELECT h.*, f.name AS from_name, t.name AS to_name
-				FROM assignment_history h
-				LEFT JOIN members f ON f.id = h.from_member_id
-				LEFT JOIN members t ON t.id = h.to_member_id
-				WHERE h.workspace_id = :workspace AND h.chat_id = :chat
-				  AND (CAST(:after AS bigint) IS NULL OR h.sequence < :after)
-				ORDER BY h.sequence DESC LIMIT :limit
-				""")
-			.param("workspace", workspace.value())
-			.param("chat", chat.value())
-			.param("after", beforeSequence)
-			.param("limit", fetchSize)
+		return listQuery(workspace, chat, beforeSequence, fetchSize).on(jdbc)
 			.query((rs, n) -> new AssignmentChange(rs.getString("id"), chat, rs.getLong("sequence"),
 					party(rs.getString("from_member_id"), rs.getString("from_name")),
 					party(rs.getString("to_member_id"), rs.getString("to_name")),
@@ -64,6 +54,22 @@ class AssignmentHistory {
 							rs.getString("actor_name")),
 					rs.getString("bot_id"), SqlValues.instant(rs, "occurred_at")))
 			.list();
+	}
+
+	/**
+	 * A chat's changes, newest first, from {@code assignment_history_chat} (chat, sequence) in each month's partition;
+	 * the cursor's condition is there only when a cursor is given, so that a generic plan uses the index for it too.
+	 */
+	static ListQuery listQuery(WorkspaceId workspace, ChatId chat, Long beforeSequence, int fetchSize) {
+		return ListQuery.select("""
+				SELECT h.*, f.name AS from_name, t.name AS to_name
+				FROM assignment_history h
+				LEFT JOIN members f ON f.id = h.from_member_id
+				LEFT JOIN members t ON t.id = h.to_member_id""")
+			.where("h.workspace_id = :workspace AND h.chat_id = :chat",
+					Map.of("workspace", workspace.value(), "chat", chat.value()))
+			.and("h.sequence < :after", "after", beforeSequence)
+			.orderBy("h.sequence DESC", fetchSize);
 	}
 
 	private static AssignmentChange.Party party(String id, String name) {

@@ -244,13 +244,15 @@ class Runs {
 	}
 
 	List<Stored> list(WorkspaceId workspace, BotId bot, Run.Status status, PageRequest page) {
+		return listQuery(workspace, bot, status, page).on(jdbc).query(Runs::map).list();
+	}
+
+	/** A bot's runs, newest first: {@code bot_runs_bot} serves all of them, {@code bot_runs_bot_status} one status. */
+	static ListQuery listQuery(WorkspaceId workspace, BotId bot, Run.Status status, PageRequest page) {
 		return ListQuery.select("SELECT * FROM bot_runs")
 			.where("workspace_id = :workspace AND bot_id = :bot", Map.of("workspace", workspace.value(), "bot", bot.value()))
 			.andEquals("status", status, Bots::db)
-			.newestFirst("id", page)
-			.on(jdbc)
-			.query(Runs::map)
-			.list();
+			.newestFirst("id", page);
 	}
 
 	private static Stored map(ResultSet rs, int n) throws SQLException {

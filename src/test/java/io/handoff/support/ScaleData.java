@@ -17,6 +17,7 @@ public final class ScaleData {
 	public static final String NUMBER = "bn_SCALE";
 	public static final String AGENT = "usr_SCALE07";
 	public static final int ENDPOINTS = 5;
+	public static final String BOT = "bot_SCALE";
 
 	/** Sizes: chats (and customers), events, deliveries (spread over the endpoints), and the days they span. */
 	public record Sizes(int chats, int events, int deliveries, int days) {
@@ -96,6 +97,17 @@ public final class ScaleData {
 					INSERT INTO messages (id, workspace_id, chat_id, direction, type, body, sent_at, created_at)
 					SELECT pg_temp.ulid('msg', t, n), workspace_id, id, 'inbound', 'text', 'Hello', t, t FROM scale_chats;
 					""".formatted(WORKSPACE, OTHER_WORKSPACE, sizes.chats(), now, sizes.days(), NUMBER));
+			// A bot's runs: one per chat of the workspace, one in a hundred failed.
+			sql.execute("""
+					INSERT INTO bots (id, workspace_id, name, status, trigger_type, created_at, updated_at)
+					VALUES ('%1$s', '%2$s', 'Lead router', 'active', 'webhook', now(), now());
+					INSERT INTO bot_runs (id, workspace_id, bot_id, trigger, input, status, steps, error, created_at,
+					    started_at, finished_at)
+					SELECT pg_temp.ulid('run', t, n), workspace_id, '%1$s', 'webhook', '{"lead": "' || n || '"}',
+					       CASE WHEN n %% 100 = 7 THEN 'failed' ELSE 'succeeded' END, '[]',
+					       CASE WHEN n %% 100 = 7 THEN 'The CRM answered 500' END, t, t, t
+					FROM scale_chats WHERE workspace_id = '%2$s' ORDER BY n;
+					""".formatted(BOT, WORKSPACE));
 			// Events: about the chats in order, each of four kinds in turn, with a payload of about 300 bytes.
 			sql.execute("""
 					CREATE TEMP TABLE scale_events AS
@@ -109,6 +121,16 @@ public final class ScaleData {
 					       '{"id":"' || id || '","type":"' || type || '","data":{"note":"' || repeat('x', 200) || '"}}', t
 					FROM scale_events ORDER BY n;
 					""".formatted(sizes.events(), sizes.chats(), NUMBER));
+			// The assignment history: a change for each event, by the four sources in turn, between agents.
+			sql.execute("""
+					INSERT INTO assignment_history (id, workspace_id, chat_id, sequence, from_member_id, to_member_id,
+					    source, actor_type, actor_name, occurred_at)
+					SELECT pg_temp.ulid('asg', t, n), workspace_id, chat_id, n,
+					       CASE WHEN workspace_id = '%1$s' THEN 'usr_SCALE' || lpad(((n + 1) %% 50)::text, 2, '0') END,
+					       CASE WHEN workspace_id = '%1$s' THEN 'usr_SCALE' || lpad((n %% 50)::text, 2, '0') END,
+					       (ARRAY['manual', 'bot_workflow', 'ai_bot', 'api'])[n %% 4 + 1], 'user', 'Agent', t
+					FROM scale_events ORDER BY n;
+					""".formatted(WORKSPACE));
 			// Deliveries: of the workspace's events in turn, each to the next endpoint; mostly succeeded, one in a
 			// hundred failed, the newest fifty pending.
 			sql.execute("""
