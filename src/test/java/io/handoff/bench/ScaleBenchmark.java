@@ -34,8 +34,8 @@ import io.handoff.support.ScaleData;
 
 /**
  * Costs as history grows (issue: "Costs that do not grow with history"): a workspace grown by SQL
- * ({@link ScaleData}) to 200,000 chats and customers, 2,000,000 events, deliveries and attempts over 60 days by
- * default. The history is grown in the tables as they were before monthly partitions and migrated (timed). Then every list endpoint with each filter, the console's inbox, chat and
+ * ({@link ScaleData}) to 200,000 chats and customers, 2,000,000 events, deliveries, attempts and assignment changes
+ * (at most 2,000,000 of these whatever the events), and a bot's run for each chat, over 60 days by default. The history is grown in the tables as they were before monthly partitions and migrated (timed). Then every list endpoint with each filter, the console's inbox, chat and
  * delivery-log pages are asked one request after another (p50/p95 by the client), the queue-metrics statement's own
  * timer is read from {@code /actuator/prometheus}, and a second node runs retention (30 days: about half the
  * history) while the first node's lists are asked again.
@@ -71,7 +71,7 @@ public final class ScaleBenchmark {
 			try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
 					Statement sql = db.createStatement()) {
 				sql.execute("SET synchronous_commit = off");
-				ScaleData.grow(db, new ScaleData.Sizes(chats, events, deliveries, 60));
+				ScaleData.grow(db, new ScaleData.Sizes(chats, events, deliveries, 60, Math.min(events, 2_000_000)));
 			}
 			double seedSeconds = (System.nanoTime() - started) / 1e9;
 			String rowsBefore = historyRows(jdbcUrl);

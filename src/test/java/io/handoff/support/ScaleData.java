@@ -19,8 +19,15 @@ public final class ScaleData {
 	public static final int ENDPOINTS = 5;
 	public static final String BOT = "bot_SCALE";
 
-	/** Sizes: chats (and customers), events, deliveries (spread over the endpoints), and the days they span. */
-	public record Sizes(int chats, int events, int deliveries, int days) {
+	/**
+	 * Sizes: chats (and customers), events, deliveries (spread over the endpoints), and the days they span; the
+	 * assignment history has a change for each of the first {@code assignments} events.
+	 */
+	public record Sizes(int chats, int events, int deliveries, int days, int assignments) {
+
+		public Sizes(int chats, int events, int deliveries, int days) {
+			this(chats, events, deliveries, days, events);
+		}
 	}
 
 	private ScaleData() {
@@ -121,7 +128,7 @@ public final class ScaleData {
 					       '{"id":"' || id || '","type":"' || type || '","data":{"note":"' || repeat('x', 200) || '"}}', t
 					FROM scale_events ORDER BY n;
 					""".formatted(sizes.events(), sizes.chats(), NUMBER));
-			// The assignment history: a change for each event, by the four sources in turn, between agents.
+			// The assignment history: a change for each event (up to the size asked), by the four sources in turn, between agents.
 			sql.execute("""
 					INSERT INTO assignment_history (id, workspace_id, chat_id, sequence, from_member_id, to_member_id,
 					    source, actor_type, actor_name, occurred_at)
@@ -129,8 +136,8 @@ public final class ScaleData {
 					       CASE WHEN workspace_id = '%1$s' THEN 'usr_SCALE' || lpad(((n + 1) %% 50)::text, 2, '0') END,
 					       CASE WHEN workspace_id = '%1$s' THEN 'usr_SCALE' || lpad((n %% 50)::text, 2, '0') END,
 					       (ARRAY['manual', 'bot_workflow', 'ai_bot', 'api'])[n %% 4 + 1], 'user', 'Agent', t
-					FROM scale_events ORDER BY n;
-					""".formatted(WORKSPACE));
+					FROM scale_events WHERE n < %2$d ORDER BY n;
+					""".formatted(WORKSPACE, sizes.assignments()));
 			// Deliveries: of the workspace's events in turn, each to the next endpoint; mostly succeeded, one in a
 			// hundred failed, the newest fifty pending.
 			sql.execute("""
