@@ -62,7 +62,13 @@ class RunHistory implements SmartLifecycle {
 
 	/** Drops every month of runs and requests that ended at or before {@code cutoff} and can go, oldest first. */
 	List<YearMonth> dropBefore(Instant cutoff) {
-		return months.dropBefore(TABLES, cutoff, this::drop);
+		List<YearMonth> dropped = months.dropBefore(TABLES, cutoff, this::drop);
+		// Samples kept from dropped months that no bot uses any more (captured again since, or the bot deleted).
+		jdbc.sql("""
+				DELETE FROM bot_requests_default r
+				WHERE r.id < :before AND NOT EXISTS (SELECT 1 FROM bots b WHERE b.sample_request_id = r.id)
+				""").param("before", Ids.first("req", cutoff)).update();
+		return dropped;
 	}
 
 	/**

@@ -129,6 +129,14 @@ class RunHistoryIT {
 		assertThat(count("bot_runs")).isEqualTo(12);
 		assertThat(count("bot_requests")).isEqualTo(13);
 		assertThat(history.dropBefore(cutoff)).as("nothing more is due").isEmpty();
+		assertThat(count("bot_requests")).as("the sample, still in use").isEqualTo(13);
+
+		// Captured again: the old sample is no longer kept.
+		jdbc.sql("UPDATE bots SET sample_request_id = :id WHERE id = 'bot_R'")
+			.param("id", id("req", start(NOW).plusSeconds(3600), 21)).update();
+		history.dropBefore(cutoff);
+		assertThat(count("bot_requests")).isEqualTo(12);
+		assertThat(count("bot_requests_default")).isZero();
 		assertThat(jdbc.sql("SELECT count(*) FROM pg_class WHERE relname ~ '^bot_(runs|requests)_[0-9]{4}_[0-9]{2}$' "
 				+ "AND NOT relispartition").query(Long.class).single()).as("no detached table is left").isZero();
 	}
