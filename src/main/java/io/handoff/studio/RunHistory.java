@@ -123,15 +123,20 @@ class RunHistory implements SmartLifecycle {
 		ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(
 				Thread.ofPlatform().name("handoff-run-retention").daemon().factory());
 		long every = properties.retentionInterval().toMillis();
-		started.scheduleWithFixedDelay(() -> {
-			try {
-				run();
-			}
-			catch (RuntimeException e) {
-				log.warn("Run retention failed; it runs again in {}: {}", properties.retentionInterval(), e.toString());
-			}
-		}, 0, every, TimeUnit.MILLISECONDS);
+		// The coming months at once; the first drop after an interval, as delivery retention does, so that a node
+		// starting does not also start dropping history.
+		started.execute(() -> quietly(() -> months.makeAhead(Timestamps.now(clock))));
+		started.scheduleWithFixedDelay(() -> quietly(this::run), every, every, TimeUnit.MILLISECONDS);
 		thread = started;
+	}
+
+	private void quietly(Runnable work) {
+		try {
+			work.run();
+		}
+		catch (RuntimeException e) {
+			log.warn("Run retention failed; it runs again in {}: {}", properties.retentionInterval(), e.toString());
+		}
 	}
 
 	@Override

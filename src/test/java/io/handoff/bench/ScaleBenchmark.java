@@ -168,7 +168,8 @@ public final class ScaleBenchmark {
 		try (NodeProcess retention = NodeProcess.start("bench-retention", jdbcUrl, work, "--logging.level.root=WARN",
 				"--logging.level.io.handoff.inbox=INFO",
 				"--logging.level.io.handoff.delivery.Retention=INFO",
-				"--logging.level.io.handoff.delivery.HistoryPartitions=INFO", "--handoff.delivery.retention-interval=5s")) {
+				"--logging.level.io.handoff.delivery.HistoryPartitions=INFO", "--handoff.delivery.retention-interval=5s",
+				"--logging.level.io.handoff.studio.RunHistory=INFO", "--handoff.studio.retention-interval=5s")) {
 			System.out.println("| while another node runs retention | p50 | p95 | max |");
 			System.out.println("|---|---|---|---|");
 			for (Row row : rows) {
@@ -183,6 +184,8 @@ public final class ScaleBenchmark {
 					Duration.ofMinutes(30));
 			System.out.printf("%s; then %s; %s after it (from %s).%n", dropped, done, Sample.of(jdbcUrl).size,
 					sample.size);
+			System.out.printf("Run retention on the same node: %s.%n", retention.awaitLog(
+					"(Dropped the runs and requests of \\S+ in \\d+ ms \\([^)]*\\))", Duration.ofMinutes(5)));
 		}
 	}
 
