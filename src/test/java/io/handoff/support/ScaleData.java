@@ -106,11 +106,11 @@ public final class ScaleData {
 					""".formatted(WORKSPACE, OTHER_WORKSPACE, sizes.chats(), now, sizes.days(), NUMBER));
 			// A bot's runs: one per chat of the workspace, one in a hundred failed.
 			sql.execute("""
-					INSERT INTO bots (id, workspace_id, name, status, trigger_type, created_at, updated_at)
-					VALUES ('%1$s', '%2$s', 'Lead router', 'active', 'webhook', now(), now());
+					INSERT INTO bots (id, workspace_id, name, status, trigger_type, variables, steps, created_at, updated_at)
+					VALUES ('%1$s', '%2$s', 'Lead router', 'active', 'incoming_message', '[]', '[]', now(), now());
 					INSERT INTO bot_runs (id, workspace_id, bot_id, trigger, input, status, steps, error, created_at,
 					    started_at, finished_at)
-					SELECT pg_temp.ulid('run', t, n), workspace_id, '%1$s', 'webhook', '{"lead": "' || n || '"}',
+					SELECT pg_temp.ulid('run', t, n), workspace_id, '%1$s', 'incoming_message', '{"lead": "' || n || '"}',
 					       CASE WHEN n %% 100 = 7 THEN 'failed' ELSE 'succeeded' END, '[]',
 					       CASE WHEN n %% 100 = 7 THEN 'The CRM answered 500' END, t, t, t
 					FROM scale_chats WHERE workspace_id = '%2$s' ORDER BY n;
