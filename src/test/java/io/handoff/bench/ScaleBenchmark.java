@@ -79,7 +79,7 @@ public final class ScaleBenchmark {
 			Flyway.configure().dataSource(jdbcUrl, "postgres", "postgres").locations("classpath:db/migration").load()
 				.migrate();
 			String migration = String.format(Locale.ROOT,
-					"Migration to monthly partitions (V19) of %s: %.0f s; rows after it: %s", rowsBefore,
+					"Migration to monthly partitions (V19, V20) of %s: %.0f s; rows after it: %s", rowsBefore,
 					(System.nanoTime() - started) / 1e9, historyRows(jdbcUrl));
 			// A database that has been running is vacuumed: measure that, not autovacuum catching up with the seed.
 			started = System.nanoTime();
@@ -104,10 +104,11 @@ public final class ScaleBenchmark {
 				Statement sql = db.createStatement();
 				ResultSet rs = sql.executeQuery("""
 						SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM deliveries),
-						       (SELECT count(*) FROM delivery_attempts)""")) {
+						       (SELECT count(*) FROM delivery_attempts), (SELECT count(*) FROM assignment_history),
+						       (SELECT count(*) FROM bot_runs)""")) {
 			rs.next();
-			return String.format(Locale.ROOT, "%,d events, %,d deliveries, %,d attempts", rs.getLong(1), rs.getLong(2),
-					rs.getLong(3));
+			return String.format(Locale.ROOT, "%,d events, %,d deliveries, %,d attempts, %,d assignment changes, %,d runs",
+					rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
 		}
 	}
 
