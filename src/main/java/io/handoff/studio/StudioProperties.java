@@ -39,4 +39,14 @@ public record StudioProperties(@DefaultValue("true") boolean runnerEnabled,
 		@DefaultValue("50") int maxSteps, @DefaultValue("100") int maxVariables,
 		@DefaultValue("50") double hookRatePerSecond, @DefaultValue("200") int hookBurst,
 		@DefaultValue("30d") Duration runRetention, @DefaultValue("1h") Duration retentionInterval) {
+
+	public StudioProperties {
+		// A cutoff of now or later would drop this month's run history with the rest.
+		if (runRetention.compareTo(Duration.ofDays(1)) < 0) {
+			throw new IllegalArgumentException("handoff.studio.run-retention must be at least 1d, not " + runRetention);
+		}
+		if (retentionInterval.isNegative() || retentionInterval.isZero()) {
+			throw new IllegalArgumentException("handoff.studio.retention-interval must be positive, not " + retentionInterval);
+		}
+	}
 }
