@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,6 +46,14 @@ class ReportRecorder {
 	void on(ChatAssignmentChanged change) {
 		WorkspaceId workspace = change.workspaceId();
 		String number = change.business().id().value();
+		boolean away = change.reassigned() && !change.previousAssignee().id().equals(change.assignee().id());
+		if (change.assignee() != null && away) {
+			// Two chats reassigned the other way round at once (A to B, B to A) each held one member's day and waited
+			// for the other's: a deadlock, and a 500 for one of them. Both days are taken first, in one order.
+			lockDays(workspace, change.occurredAt(), number,
+					java.util.stream.Stream.of(change.assignee().id().value(), change.previousAssignee().id().value())
+						.sorted().toList());
+		}
 		if (change.assignee() != null) {
 			String column = switch (change.source()) {
 				case MANUAL -> "assigned_manual";
@@ -63,7 +72,7 @@ class ReportRecorder {
 						change.chatId(), from);
 			}
 		}
-		if (change.reassigned() && !change.previousAssignee().id().equals(change.assignee().id())) {
+		if (away) {
 			count(workspace, change.occurredAt(), number, change.previousAssignee().id().value(), "reassigned_away");
 		}
 	}
@@ -128,6 +137,33 @@ class ReportRecorder {
 			.param("chat", chat.value())
 			.query((rs, n) -> SqlValues.instant(rs, "sent_at"))
 			.optional();
+	}
+
+	/** Makes the members' rows of the day where missing and locks them, in the order given. */
+	private void lockDays(WorkspaceId workspace, Instant at, String number, List<String> members) {
+		LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+		for (String member : members) {
+			jdbc.sql("""
+					INSERT INTO report_days (workspace_id, day, business_number_id, member_id)
+					VALUES (:workspace, :day, :number, :member) ON CONFLICT DO NOTHING
+					""")
+				.param("workspace", workspace.value())
+				.param("day", day)
+				.param("number", number)
+				.param("member", member)
+				.update();
+			jdbc.sql("""
+					SELECT 1 FROM report_days
+					WHERE workspace_id = :workspace AND day = :day AND business_number_id = :number AND member_id = :member
+					FOR UPDATE
+					""")
+				.param("workspace", workspace.value())
+				.param("day", day)
+				.param("number", number)
+				.param("member", member)
+				.query(Integer.class)
+				.list();
+		}
 	}
 
 	/** Adds one to a counter of the member's day, in its total and in its 15-minute slot. */

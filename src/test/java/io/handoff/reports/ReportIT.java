@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -358,6 +359,49 @@ class ReportIT {
 		}
 		while (after != null);
 		return all.reversed();
+	}
+
+	/**
+	 * Two chats reassigned the other way round at the same moments (John to Rahul on one, Rahul to John on the other)
+	 * both count toward the same two members' day; each change takes both days in one order, so none waits on the
+	 * other in a circle (before, PostgreSQL broke such deadlocks by failing one assignment with a 500).
+	 */
+	@Test
+	void reassignmentsTheOtherWayRoundAtOnceAllSucceedAndAllCount() throws Exception {
+		Chat first = newChat(900, ws.support());
+		Chat second = newChat(901, ws.support());
+		ChatService.Origin lead = ChatService.Origin.manual(ws.anita().id(), "Anita Rao");
+		chats.assign(ws.id(), first.id(), ws.john().id(), lead);
+		chats.assign(ws.id(), second.id(), ws.rahul().id(), lead);
+		int rounds = 60;
+		java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+			for (Chat chat : List.of(first, second)) {
+				boolean johnFirst = chat == first;
+				done.add(threads.submit(() -> {
+					for (int i = 0; i < rounds; i++) {
+						together.await(30, java.util.concurrent.TimeUnit.SECONDS);
+						Member to = (i % 2 == 0) == johnFirst ? ws.rahul() : ws.john();
+						Api.Response assigned = api.post("/api/v1/chats/" + chat.id().value() + "/assignment",
+								"{\"memberId\": \"" + to.id().value() + "\"}");
+						assertThat(assigned.status()).as(assigned.body()).isEqualTo(200);
+					}
+					return null;
+				}));
+			}
+			for (java.util.concurrent.Future<?> f : done) {
+				f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		// Every reassignment counted once for the one who got the chat and once for the one who lost it.
+		String totals = api.get("/api/v1/reports/agents?from=" + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "&to="
+				+ LocalDate.now(ZoneOffset.UTC).plusDays(1)).body();
+		assertThat(totals).contains("\"reassignedAway\":" + rounds);
 	}
 
 	private Chat newChat(int step, BusinessNumber number) {
