@@ -143,15 +143,7 @@ class ReportRecorder {
 	private void lockDays(WorkspaceId workspace, Instant at, String number, List<String> members) {
 		LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
 		for (String member : members) {
-			jdbc.sql("""
-					INSERT INTO report_days (workspace_id, day, business_number_id, member_id)
-					VALUES (:workspace, :day, :number, :member) ON CONFLICT DO NOTHING
-					""")
-				.param("workspace", workspace.value())
-				.param("day", day)
-				.param("number", number)
-				.param("member", member)
-				.update();
+			makeDay(workspace, day, number, member);
 			jdbc.sql("""
 					SELECT 1 FROM report_days
 					WHERE workspace_id = :workspace AND day = :day AND business_number_id = :number AND member_id = :member
@@ -166,10 +158,8 @@ class ReportRecorder {
 		}
 	}
 
-	/** Adds one to a counter of the member's day, in its total and in its 15-minute slot. */
-	private void count(WorkspaceId workspace, Instant at, String number, String member, String column) {
-		LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
-		int slot = 1 + (int) (Duration.between(day.atStartOfDay(ZoneOffset.UTC).toInstant(), at).getSeconds() / SLOT_SECONDS);
+	/** The member's row of the day, made where missing. */
+	private void makeDay(WorkspaceId workspace, LocalDate day, String number, String member) {
 		jdbc.sql("""
 				INSERT INTO report_days (workspace_id, day, business_number_id, member_id)
 				VALUES (:workspace, :day, :number, :member) ON CONFLICT DO NOTHING
@@ -179,6 +169,13 @@ class ReportRecorder {
 			.param("number", number)
 			.param("member", member)
 			.update();
+	}
+
+	/** Adds one to a counter of the member's day, in its total and in its 15-minute slot. */
+	private void count(WorkspaceId workspace, Instant at, String number, String member, String column) {
+		LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+		int slot = 1 + (int) (Duration.between(day.atStartOfDay(ZoneOffset.UTC).toInstant(), at).getSeconds() / SLOT_SECONDS);
+		makeDay(workspace, day, number, member);
 		// The slot arrays hold running totals: every element from the slot on moves up by one.
 		boolean assignment = column.startsWith("assigned_");
 		jdbc.sql("""

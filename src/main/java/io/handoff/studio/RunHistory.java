@@ -92,12 +92,11 @@ class RunHistory implements SmartLifecycle {
 					status.setRollbackOnly();
 					return null;
 				}
-				TABLES.reversed().forEach(table -> months.detach(table, month));
-				String requests = MonthlyPartitions.partition("bot_requests", month);
-				if (!jdbc.sql("SELECT to_regclass(:name) IS NOT NULL").param("name", requests).query(Boolean.class).single()) {
+				months.detach("bot_runs", month);
+				if (!months.detach("bot_requests", month)) {
 					return 0;
 				}
-				return jdbc.sql("INSERT INTO bot_requests SELECT * FROM " + requests
+				return jdbc.sql("INSERT INTO bot_requests SELECT * FROM " + MonthlyPartitions.partition("bot_requests", month)
 						+ " WHERE id IN (SELECT sample_request_id FROM bots WHERE sample_request_id IS NOT NULL)")
 					.update();
 			});
