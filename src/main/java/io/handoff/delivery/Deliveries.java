@@ -3,6 +3,7 @@ package io.handoff.delivery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,11 +55,14 @@ class Deliveries {
 			String chatId, Long sequence, boolean ordered, boolean test) {
 	}
 
-	void insert(NewDelivery d, Delivery.Status status, Instant at) {
+	/** Creates a delivery already held by {@code node} until {@code leaseUntil}: a test send, made at once. */
+	void insertHeld(NewDelivery d, String node, Instant leaseUntil, Instant at) {
 		jdbc.sql("""
 				INSERT INTO deliveries (id, workspace_id, endpoint_id, event_id, event_type, chat_id, sequence, ordered,
-				                        test, status, next_attempt_at, created_at, updated_at)
-				VALUES (:id, :workspace, :endpoint, :event, :type, :chat, :sequence, :ordered, :test, :status, :at, :at, :at)
+				                        test, status, next_attempt_at, lease_owner, lease_expires_at, created_at,
+				                        updated_at)
+				VALUES (:id, :workspace, :endpoint, :event, :type, :chat, :sequence, :ordered, :test, 'pending', :at,
+				        :node, :leaseUntil, :at, :at)
 				""")
 			.param("id", d.id().value())
 			.param("workspace", d.workspace().value())
@@ -69,7 +73,8 @@ class Deliveries {
 			.param("sequence", d.sequence())
 			.param("ordered", d.ordered())
 			.param("test", d.test())
-			.param("status", status.dbValue())
+			.param("node", node)
+			.param("leaseUntil", SqlValues.timestamp(leaseUntil))
 			.param("at", SqlValues.timestamp(at))
 			.update();
 	}
@@ -107,9 +112,18 @@ class Deliveries {
 	}
 
 	/**
+	 * A pending delivery nobody holds: never leased, given back, or its lease ran out (its node died or stalled), in
+	 * which case it is taken over where it stands in the queue.
+	 */
+	private static final String UNHELD = "(%1$s.lease_owner IS NULL OR %1$s.lease_expires_at < :now)";
+
+	/**
 	 * Claims due deliveries in one statement: per endpoint no more than fill its {@code perEndpoint} slots given what
 	 * this node has in flight ({@code busy}), for ordered endpoints only a chat's earliest outstanding event, rows
 	 * other nodes hold skipped rather than waited for.
+	 * <p>
+	 * A claim sets the lease and nothing any index holds, so each claimed row is a heap-only update (V21): setting
+	 * {@code status} made each one a new tuple plus an entry in every one of the table's indexes.
 	 * <p>
 	 * Rows are locked where they are found, per endpoint, and the update joins them by primary key alone. An earlier
 	 * form locked them in a second pass ({@code id IN (candidates) AND status = 'pending'}); with statistics taken
@@ -146,18 +160,18 @@ class Deliveries {
 				    CROSS JOIN LATERAL (
 				        SELECT p.id, p.next_attempt_at FROM deliveries p
 				        WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending' AND p.next_attempt_at <= :now
+				          AND """ + UNHELD.formatted("p") + """
 				          AND (NOT p.ordered OR p.chat_id IS NULL OR NOT EXISTS (
 				              SELECT 1 FROM deliveries o
 				              WHERE o.endpoint_id = p.endpoint_id AND o.chat_id = p.chat_id AND o.ordered
-				                AND o.status IN ('pending', 'in_flight') AND o.sequence < p.sequence))
+				                AND o.status = 'pending' AND o.sequence < p.sequence))
 				        ORDER BY p.next_attempt_at
 				        LIMIT greatest(:perEndpoint - coalesce(b.n, 0), 0)
 				        FOR UPDATE OF p SKIP LOCKED) c
 				    WHERE e.endpoint_id IS NOT NULL AND NOT (e.endpoint_id = ANY (:saturated))),
 				chosen AS MATERIALIZED (SELECT id FROM candidates ORDER BY next_attempt_at LIMIT :batch)
 				UPDATE deliveries d
-				SET status = 'in_flight', lease_owner = :node, lease_expires_at = :leaseUntil, updated_at = :now,
-				    version = d.version + 1
+				SET lease_owner = :node, lease_expires_at = :leaseUntil, updated_at = :now, version = d.version + 1
 				FROM chosen c, events ev
 				WHERE d.id = c.id AND ev.id = d.event_id
 				RETURNING d.id, d.workspace_id, d.endpoint_id, d.event_id, d.event_type, d.chat_id, d.attempts,
@@ -178,39 +192,36 @@ class Deliveries {
 			.list();
 	}
 
-	/** Holds a delivery created in flight (a test send) under this node's lease. */
-	void lease(DeliveryId id, String node, Instant until) {
-		jdbc.sql("UPDATE deliveries SET lease_owner = :node, lease_expires_at = :until WHERE id = :id")
-			.param("id", id.value())
-			.param("node", node)
-			.param("until", SqlValues.timestamp(until))
-			.update();
-	}
-
 	/**
-	 * The heartbeat: extends the leases of the deliveries this node holds, skipping those locked by the recorder's batch (they are
-	 * being finished; waiting could deadlock with a batch that locks them in another order).
+	 * The heartbeat: extends the leases this node holds on {@code ids}, skipping those locked by the recorder's batch
+	 * (they are being finished; waiting could deadlock with a batch that locks them in another order).
 	 */
-	void renewLeases(String node, Instant until) {
+	void renewLeases(String node, Collection<DeliveryId> ids, Instant until) {
 		jdbc.sql("""
 				UPDATE deliveries SET lease_expires_at = :until
 				WHERE id IN (SELECT id FROM deliveries
-				             WHERE status = 'in_flight' AND lease_owner = :node AND lease_expires_at < :until
+				             WHERE id = ANY (:ids) AND status = 'pending' AND lease_owner = :node
+				               AND lease_expires_at < :until
 				             FOR UPDATE SKIP LOCKED)
 				""")
 			.param("node", node)
+			.param("ids", values(ids))
 			.param("until", SqlValues.timestamp(until))
 			.update();
 	}
 
-	/** Puts back, due now, every delivery this node holds: it is stopping, and another node should send them. */
-	int releaseHeld(String node, Instant now) {
+	/** Gives back, due now, those of {@code ids} this node still holds: it is stopping, and another node should send them. */
+	int releaseHeld(String node, Collection<DeliveryId> ids, Instant now) {
+		if (ids.isEmpty()) {
+			return 0;
+		}
 		int released = jdbc.sql("""
-				UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,
-				    next_attempt_at = :now, updated_at = :now, version = version + 1
-				WHERE status = 'in_flight' AND lease_owner = :node
+				UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, updated_at = :now,
+				    version = version + 1
+				WHERE id = ANY (:ids) AND status = 'pending' AND lease_owner = :node
 				""")
 			.param("node", node)
+			.param("ids", values(ids))
 			.param("now", SqlValues.timestamp(now))
 			.update();
 		if (released > 0) {
@@ -219,26 +230,22 @@ class Deliveries {
 		return released;
 	}
 
-	/** Puts deliveries whose lease ran out (their node died or stalled) back in the queue, due now. */
-	int releaseExpiredLeases(Instant now) {
-		return jdbc.sql("""
-				UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,
-				    next_attempt_at = :now, updated_at = :now, version = version + 1
-				WHERE status = 'in_flight' AND lease_expires_at < :now
-				""")
-			.param("now", SqlValues.timestamp(now))
-			.update();
+	private static String[] values(Collection<DeliveryId> ids) {
+		return ids.stream().map(DeliveryId::value).toArray(String[]::new);
 	}
 
-	Optional<Instant> nextDue() {
+	/** When the next delivery nobody holds falls due. */
+	Optional<Instant> nextDue(Instant now) {
 		return jdbc.sql("WITH RECURSIVE due_endpoints (endpoint_id) AS (" + PENDING_ENDPOINTS + """
 				)
 				SELECT min(n.next_attempt_at) AS due FROM due_endpoints e
-				CROSS JOIN LATERAL (SELECT next_attempt_at FROM deliveries
-				                    WHERE endpoint_id = e.endpoint_id AND status = 'pending'
-				                    ORDER BY next_attempt_at LIMIT 1) n
+				CROSS JOIN LATERAL (SELECT next_attempt_at FROM deliveries p
+				                    WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending'
+				                      AND """ + UNHELD.formatted("p") + """
+				                    ORDER BY p.next_attempt_at LIMIT 1) n
 				WHERE e.endpoint_id IS NOT NULL
 				""")
+			.param("now", SqlValues.timestamp(now))
 			.query((rs, n) -> SqlValues.instant(rs, "due"))
 			.optional();
 	}
@@ -254,7 +261,7 @@ class Deliveries {
 				UPDATE deliveries SET status = :status, attempts = :attempts, next_attempt_at = :next,
 				    last_outcome = :outcome, last_status = :httpStatus, lease_owner = NULL, lease_expires_at = NULL,
 				    manual = false, updated_at = :now, completed_at = :completed, version = version + 1
-				WHERE id = :id AND status = 'in_flight' AND lease_owner = :node
+				WHERE id = :id AND status = 'pending' AND lease_owner = :node
 				""")
 			.param("id", id.value())
 			.param("node", node)
@@ -307,7 +314,7 @@ class Deliveries {
 				UPDATE deliveries SET status = 'succeeded', attempts = ?, next_attempt_at = NULL, last_outcome = 'success',
 				    last_status = ?, lease_owner = NULL, lease_expires_at = NULL, manual = false, updated_at = ?,
 				    completed_at = ?, version = version + 1
-				WHERE id = ? AND status = 'in_flight' AND lease_owner = ?
+				WHERE id = ? AND status = 'pending' AND lease_owner = ?
 				""", succeeded, succeeded.size(), (ps, d) -> {
 			ps.setInt(1, d.attempts());
 			ps.setObject(2, d.httpStatus(), java.sql.Types.INTEGER);
@@ -375,6 +382,7 @@ class Deliveries {
 				UPDATE deliveries SET status = 'failed', last_outcome = :outcome, next_attempt_at = NULL, manual = false,
 				    completed_at = :now, updated_at = :now, version = version + 1
 				WHERE workspace_id = :workspace AND endpoint_id = :endpoint AND status = 'pending'
+				  AND lease_owner IS NULL
 				""")
 			.param("workspace", workspace.value())
 			.param("endpoint", endpointId)
@@ -388,7 +396,7 @@ class Deliveries {
 		return jdbc.sql("""
 				UPDATE deliveries SET status = 'pending', manual = true, next_attempt_at = :now, completed_at = NULL,
 				    updated_at = :now, version = version + 1
-				WHERE workspace_id = :workspace AND id = :id AND status <> 'in_flight'
+				WHERE workspace_id = :workspace AND id = :id AND lease_owner IS NULL
 				""")
 			.param("workspace", workspace.value())
 			.param("id", id.value())
@@ -446,7 +454,7 @@ class Deliveries {
 		return ListQuery.select("SELECT * FROM deliveries")
 			.where("workspace_id = :workspace", Map.of("workspace", workspace.value()))
 			.and("endpoint_id = :endpoint", "endpoint", filter.endpointId() == null ? null : filter.endpointId().value())
-			.andEquals("status", filter.status(), Delivery.Status::dbValue)
+			.andIf(filter.status() != null, filter.status() == null ? null : stored(filter.status()))
 			.and("event_type = :type", "type", filter.eventType())
 			.and("chat_id = :chat", "chat", filter.chatId())
 			.and("event_id = :event", "event", filter.eventId())
@@ -455,6 +463,19 @@ class Deliveries {
 			.and("created_at < :until", "until", SqlValues.timestamp(filter.until()))
 			.and("id < :untilId", "untilId", filter.until() == null ? null : DeliveryId.after(filter.until()))
 			.newestFirst("id", page);
+	}
+
+	/**
+	 * How each status the log shows is stored. A delivery being sent is a pending one under a lease (V21); each
+	 * condition is written into the statement, so each status has a plan made for how common it is.
+	 */
+	private static String stored(Delivery.Status status) {
+		return switch (status) {
+			case PENDING -> "status = 'pending' AND lease_owner IS NULL";
+			case IN_FLIGHT -> "status = 'pending' AND lease_owner IS NOT NULL";
+			case SUCCEEDED -> "status = 'succeeded'";
+			case FAILED -> "status = 'failed'";
+		};
 	}
 
 	Optional<Delivery> find(WorkspaceId workspace, DeliveryId id) {
@@ -561,11 +582,13 @@ class Deliveries {
 			)
 			SELECT endpoint_id, due, oldest FROM (
 			    SELECT e.endpoint_id,
-			           (SELECT min(p.next_attempt_at) FROM deliveries p
-			            WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending') AS oldest,
+			           (SELECT p.next_attempt_at FROM deliveries p
+			            WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending' AND """ + UNHELD.formatted("p") + """
+			            ORDER BY p.next_attempt_at LIMIT 1) AS oldest,
 			           (SELECT count(*) FROM (
 			                SELECT 1 FROM deliveries p
 			                WHERE p.endpoint_id = e.endpoint_id AND p.status = 'pending' AND p.next_attempt_at <= :now
+			                  AND """ + UNHELD.formatted("p") + """
 			                LIMIT :cap) x) AS due
 			    FROM due_endpoints e WHERE e.endpoint_id IS NOT NULL) b
 			WHERE oldest <= :now
@@ -580,10 +603,14 @@ class Deliveries {
 	}
 
 	private static Delivery map(ResultSet rs, List<Delivery.Attempt> attempts) throws SQLException {
+		Delivery.Status status = Delivery.Status.valueOf(rs.getString("status").toUpperCase());
+		if (status == Delivery.Status.PENDING && rs.getString("lease_owner") != null) {
+			status = Delivery.Status.IN_FLIGHT;
+		}
 		return new Delivery(new DeliveryId(rs.getString("id")), rs.getString("endpoint_id"), rs.getString("event_id"),
-				rs.getString("event_type"), rs.getString("chat_id"), rs.getObject("sequence", Long.class),
-				Delivery.Status.valueOf(rs.getString("status").toUpperCase()), rs.getInt("attempts"),
-				"pending".equals(rs.getString("status")) ? SqlValues.instant(rs, "next_attempt_at") : null,
+				rs.getString("event_type"), rs.getString("chat_id"), rs.getObject("sequence", Long.class), status,
+				rs.getInt("attempts"),
+				status == Delivery.Status.PENDING ? SqlValues.instant(rs, "next_attempt_at") : null,
 				rs.getString("last_outcome"), rs.getObject("last_status", Integer.class), rs.getBoolean("test"),
 				SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "completed_at"), attempts);
 	}

@@ -20,9 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        timeouts, resets, 429 and 503, within {@code perEndpointConcurrency}
  * @param maxInFlight requests in flight from this node in all
  * @param lease how long a claim holds without its node's heartbeat; a dead node's deliveries move again within this
- *        plus {@code leaseCheckInterval}
+ *        plus {@code pollInterval}
  * @param pollInterval the longest a dispatcher sleeps without a notification
- * @param leaseCheckInterval how often leases are renewed and expired ones released
+ * @param leaseCheckInterval how often leases are renewed
  * @param retention how long attempts, finished deliveries and their events are kept
  * @param retentionBatch rows deleted per statement, so retention never holds long locks
  * @param retentionInterval how often retention runs

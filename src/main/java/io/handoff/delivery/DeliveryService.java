@@ -242,9 +242,8 @@ public class DeliveryService {
 		Deliveries.Claimed claimed = transactions.execute(status -> {
 			Event event = events.recordTestEvent(caller.workspaceId(), type, now);
 			DeliveryId id = DeliveryId.next();
-			deliveries.insert(new Deliveries.NewDelivery(id, caller.workspaceId(), endpointId.value(),
-					event.id().value(), event.type().wire(), null, null, false, true), Delivery.Status.IN_FLIGHT, now);
-			deliveries.lease(id, node, now.plusSeconds(60));
+			deliveries.insertHeld(new Deliveries.NewDelivery(id, caller.workspaceId(), endpointId.value(),
+					event.id().value(), event.type().wire(), null, null, false, true), node, now.plusSeconds(60), now);
 			return new Deliveries.Claimed(id, caller.workspaceId(), endpointId.value(), event.id().value(),
 					event.type().wire(), null, 0, true, false, event.payload());
 		});

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +46,11 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 	private final String node;
 	private final LeasedQueueWorker<Deliveries.Claimed> queue;
 	private final Map<String, AtomicInteger> inFlightByEndpoint = new ConcurrentHashMap<>();
+	/**
+	 * The deliveries this node holds a lease on: claimed and not yet done. The heartbeat renews these and a stopping
+	 * node gives them back, by id: the lease columns have no index (a claim must change no indexed column, V21).
+	 */
+	private final Set<DeliveryId> held = ConcurrentHashMap.newKeySet();
 	private final Windows windows;
 	private ScheduledExecutorService housekeeping;
 	private ScheduledExecutorService retentionThread;
@@ -116,7 +122,9 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 
 	@Override
 	public int releaseHeld() {
-		return deliveries.releaseHeld(node, Timestamps.now(clock));
+		int released = deliveries.releaseHeld(node, List.copyOf(held), Timestamps.now(clock));
+		held.clear();
+		return released;
 	}
 
 	/** For the readiness check: the worker runs and its loops come round. */
@@ -147,19 +155,32 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 		busy.values().removeIf(n -> n == 0);
 		List<Deliveries.Claimed> claimed = deliveries.claim(node, now, leaseUntil,
 				Math.min(room, properties.batchSize()), windows.initial(), busy);
-		claimed.forEach(d -> inFlightByEndpoint.computeIfAbsent(d.endpointId(), k -> new AtomicInteger()).incrementAndGet());
+		claimed.forEach(d -> {
+			held.add(d.id());
+			inFlightByEndpoint.computeIfAbsent(d.endpointId(), k -> new AtomicInteger()).incrementAndGet();
+		});
 		return claimed;
 	}
 
 	@Override
 	public void process(Deliveries.Claimed delivery) throws InterruptedException {
+		boolean interrupted = false;
 		try {
 			WebhookSender.Outcome outcome = worker.process(delivery);
 			if (outcome != null) {
 				windows.record(delivery.endpointId(), outcome);
 			}
 		}
+		catch (InterruptedException e) {
+			// Cut short by a stop: still held, and given back with the rest (releaseHeld).
+			interrupted = true;
+			throw e;
+		}
 		finally {
+			if (!interrupted) {
+				// Recorded, or (when recording failed) left to its lease, which is no longer renewed.
+				held.remove(delivery.id());
+			}
 			AtomicInteger endpointCount = inFlightByEndpoint.get(delivery.endpointId());
 			// Claim again once an endpoint that was held back has half its window free (claims then come in batches
 			// rather than one row per finished request), and when an ordered chat's next event may go.
@@ -175,17 +196,21 @@ class Dispatcher implements SmartLifecycle, LeasedQueueWorker.Queue<Deliveries.C
 
 	@Override
 	public void renewLeases(Instant until) {
-		deliveries.renewLeases(node, until);
+		List<DeliveryId> ids = List.copyOf(held);
+		if (!ids.isEmpty()) {
+			deliveries.renewLeases(node, ids, until);
+		}
 	}
 
+	/** Nothing to release: a claim takes a delivery whose lease ran out where it stands in the queue. */
 	@Override
 	public int releaseExpired(Instant now) {
-		return deliveries.releaseExpiredLeases(now);
+		return 0;
 	}
 
 	@Override
 	public Optional<Instant> nextDue() {
-		return deliveries.nextDue();
+		return deliveries.nextDue(Timestamps.now(clock));
 	}
 
 	private static void quietly(String what, Runnable task) {

@@ -74,9 +74,8 @@ class HistoryPartitions {
 				locked[0] = System.nanoTime();
 				boolean underWay = jdbc.sql("""
 						SELECT EXISTS (SELECT 1 FROM deliveries WHERE id < :end AND status = 'pending')
-						    OR EXISTS (SELECT 1 FROM deliveries WHERE id < :end AND status = 'in_flight')
 						    OR EXISTS (SELECT 1 FROM deliveries WHERE event_id < :events AND id >= :end
-						               AND status IN ('pending', 'in_flight'))
+						               AND status = 'pending')
 						""")
 					.param("end", deliveriesEnd)
 					.param("events", eventsEnd)

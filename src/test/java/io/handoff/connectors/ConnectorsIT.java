@@ -203,7 +203,7 @@ class ConnectorsIT {
 		Await.until("every run to finish", Duration.ofSeconds(120), () -> jdbc.sql("""
 				SELECT count(*) FROM bot_runs WHERE bot_id = :bot AND status IN ('queued', 'running')""")
 			.param("bot", bot).query(Integer.class).single() == 0
-				&& jdbc.sql("SELECT count(*) FROM deliveries WHERE workspace_id = :ws AND status IN ('pending', 'in_flight')")
+				&& jdbc.sql("SELECT count(*) FROM deliveries WHERE workspace_id = :ws AND status = 'pending'")
 					.param("ws", ws.id().value()).query(Integer.class).single() == 0);
 		for (String chat : storm) {
 			String current = api.get("/api/v1/chats/" + chat).json().get("assigneeId").asString();

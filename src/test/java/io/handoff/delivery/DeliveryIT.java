@@ -59,6 +59,9 @@ class DeliveryIT {
 	@Autowired
 	DeliveryService deliveryService;
 
+	@Autowired
+	Deliveries deliveries;
+
 	Fixtures.Workspace ws;
 
 	Api api;
@@ -497,7 +500,7 @@ class DeliveryIT {
 			jdbc.sql("SELECT 1").query(Integer.class).single();
 			assign(ws.john().id());
 			jdbc.sql("""
-					UPDATE deliveries SET status = 'in_flight', lease_owner = 'dead-node',
+					UPDATE deliveries SET lease_owner = 'dead-node',
 					    lease_expires_at = now() + interval '1 second'
 					WHERE workspace_id = :ws""").param("ws", ws.id().value()).update();
 		});
@@ -505,6 +508,76 @@ class DeliveryIT {
 		assertThat(receiver.takeRequest(10, TimeUnit.SECONDS)).isNotNull();
 		JsonNode delivery = awaitDelivery("succeeded");
 		assertThat(delivery.at("/attemptLog/0/node").asString()).isEqualTo("test-node");
+	}
+
+	/**
+	 * A claim, a heartbeat and a give-back change no column any of the deliveries' indexes holds, so each is a
+	 * heap-only update: no new index entry at all. When a claim set status = 'in_flight', every claimed row took an
+	 * entry in each of the table's indexes (the claim's cost was mostly those writes).
+	 */
+	@Test
+	void claimsRenewalsAndReleasesAreHeapOnlyUpdates() {
+		endpoint("{}");
+		transactions.executeWithoutResult(status -> {
+			status.setRollbackOnly();
+			// Made in this transaction, so the node's own dispatcher cannot see it.
+			assign(ws.john().id());
+			DeliveryId id = new DeliveryId(jdbc.sql("SELECT id FROM deliveries WHERE workspace_id = :ws")
+				.param("ws", ws.id().value())
+				.query(String.class)
+				.single());
+			long partition = jdbc.sql("SELECT tableoid::bigint FROM deliveries WHERE id = :id")
+				.param("id", id.value())
+				.query(Long.class)
+				.single();
+			Instant now = clock.instant();
+
+			List<Deliveries.Claimed> claimed = deliveries.claim("probe-node", now, now.plusSeconds(12), 200, 4,
+					java.util.Map.of());
+			assertThat(claimed).extracting(Deliveries.Claimed::id).contains(id);
+			List<DeliveryId> mine = claimed.stream().map(Deliveries.Claimed::id).toList();
+			deliveries.renewLeases("probe-node", mine, now.plusSeconds(24));
+			assertThat(deliveries.releaseHeld("probe-node", mine, now)).isEqualTo(mine.size());
+
+			long updated = jdbc.sql("SELECT pg_stat_get_xact_tuples_updated(CAST(:oid AS oid))")
+				.param("oid", partition)
+				.query(Long.class)
+				.single();
+			long heapOnly = jdbc.sql("SELECT pg_stat_get_xact_tuples_hot_updated(CAST(:oid AS oid))")
+				.param("oid", partition)
+				.query(Long.class)
+				.single();
+			assertThat(updated).as("rows updated: claimed, renewed, given back").isGreaterThanOrEqualTo(3);
+			assertThat(heapOnly).as("of them, heap-only updates").isEqualTo(updated);
+		});
+	}
+
+	/** A delivery being sent shows as in_flight, is found by that filter and not by pending, then succeeds. */
+	@Test
+	void aDeliveryBeingSentShowsInFlight() throws Exception {
+		String endpointId = endpoint("{}").at("/endpoint/id").asString();
+		java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+		receiver.setDispatcher(new Dispatcher() {
+			@Override
+			public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+				answer.await(20, TimeUnit.SECONDS);
+				return new MockResponse.Builder().code(200).build();
+			}
+		});
+		assign(ws.john().id());
+
+		JsonNode sending = Await.value("the delivery in flight",
+				() -> api.get("/api/v1/deliveries?endpointId=" + endpointId + "&status=in_flight").json().at("/data/0"),
+				d -> !d.isMissingNode());
+		assertThat(sending.get("status").asString()).isEqualTo("in_flight");
+		assertThat(sending.get("nextAttemptAt").isNull()).isTrue();
+		assertThat(count(endpointId, "pending")).isZero();
+		assertThat(api.post("/api/v1/deliveries/" + sending.get("id").asString() + "/resend", "{}").status())
+			.as("a delivery being sent cannot be resent").isEqualTo(409);
+
+		answer.countDown();
+		awaitDelivery("succeeded");
+		assertThat(count(endpointId, "in_flight")).isZero();
 	}
 
 	@Test
@@ -629,7 +702,8 @@ class DeliveryIT {
 	}
 
 	private long inFlight() {
-		return jdbc.sql("SELECT count(*) FROM deliveries WHERE workspace_id = :ws AND status = 'in_flight'")
+		return jdbc.sql("SELECT count(*) FROM deliveries WHERE workspace_id = :ws AND status = 'pending'"
+				+ " AND lease_owner IS NOT NULL")
 			.param("ws", ws.id().value())
 			.query(Long.class)
 			.single();

@@ -41,6 +41,10 @@ class DeliveryListPlansIT {
 				Arguments.of("endpoint and failed", filter(ENDPOINT, Delivery.Status.FAILED, null, null, null, null), false),
 				Arguments.of("failed", filter(null, Delivery.Status.FAILED, null, null, null, null), false),
 				Arguments.of("pending", filter(null, Delivery.Status.PENDING, null, null, null, null), false),
+				// Being sent is pending under a lease (V21): the same index, the lease checked on the rows it finds.
+				Arguments.of("in flight", filter(null, Delivery.Status.IN_FLIGHT, null, null, null, null), false),
+				Arguments.of("endpoint and in flight", filter(ENDPOINT, Delivery.Status.IN_FLIGHT, null, null, null, null),
+						false),
 				Arguments.of("event type", filter(null, null, "chat.resolved", null, null, null), false),
 				Arguments.of("endpoint and a day", filter(ENDPOINT, null, null, null, DAY, DAY.plus(Duration.ofDays(1))),
 						false),

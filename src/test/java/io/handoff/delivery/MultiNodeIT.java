@@ -146,7 +146,7 @@ class MultiNodeIT {
 
 	private List<String> heldBy(String node) {
 		List<String> ids = new ArrayList<>();
-		query("SELECT id FROM deliveries WHERE status = 'in_flight' AND lease_owner = '" + node + "'",
+		query("SELECT id FROM deliveries WHERE status = 'pending' AND lease_owner = '" + node + "'",
 				rs -> ids.add(rs.getString(1)));
 		return ids;
 	}
